@@ -1,0 +1,19 @@
+# epg_warnings(<target>): the project's warning level on every compiler it
+# builds with.  Warnings are errors unless EPG_WERROR is switched off.
+function(epg_warnings target)
+    if(MSVC)
+        # C4996: the CRT's "use _s functions" advice; the code bounds every
+        # write itself.
+        target_compile_options(${target} PRIVATE /W4 /wd4996)
+        target_compile_definitions(${target} PRIVATE _CRT_SECURE_NO_WARNINGS)
+        if(EPG_WERROR)
+            target_compile_options(${target} PRIVATE /WX)
+        endif()
+    else()
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow
+            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2)
+        if(EPG_WERROR)
+            target_compile_options(${target} PRIVATE -Werror)
+        endif()
+    endif()
+endfunction()

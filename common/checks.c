@@ -1,0 +1,168 @@
+#include "checks.h"
+
+#include <string.h>
+
+void epg_evaluation_init(epg_evaluation *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    epg_set_init(&ev->findings);
+    epg_buf_init(&ev->range.notes);
+}
+
+void epg_evaluation_free(epg_evaluation *ev)
+{
+    epg_set_free(&ev->findings);
+    epg_dynrange_free(&ev->range);
+    epg_evaluation_init(ev);
+}
+
+static int add(epg_finding_set *s, epg_rule rule, size_t a, size_t b,
+               uint16_t port, uint32_t hash)
+{
+    epg_finding f;
+
+    memset(&f, 0, sizeof f);
+    f.rule = rule;
+    f.a = (uint16_t)a;
+    f.b = (uint16_t)b;
+    f.port = port;
+    f.data_hash = hash;
+    return epg_set_add(s, &f);
+}
+
+static int check_unreadable(const epg_snapshot *snap, epg_evaluation *ev)
+{
+    size_t k, i, n;
+    epg_read_item plan[EPG_READ_PLAN_MAX];
+
+    for (k = 0; k < epg_key_count(); k++)
+        if (snap->keys[k].state == EPG_KEY_ERROR &&
+            add(&ev->findings, EPG_RULE_UNREADABLE, k, EPG_NONE, 0, 0))
+            return -1;
+    /* A value that failed on its own, in a key that opened.  The plan is
+     * walked on a copy because it hands out pointers into the snapshot. */
+    n = epg_snapshot_plan((epg_snapshot *)snap, plan);
+    for (i = 0; i < n; i++) {
+        if (plan[i].slot->presence != EPG_UNREADABLE ||
+            snap->keys[plan[i].key].state == EPG_KEY_ERROR)
+            continue;
+        if (add(&ev->findings, EPG_RULE_UNREADABLE, plan[i].key, i, 0, 0))
+            return -1;
+    }
+    return 0;
+}
+
+static int check_ports(epg_evaluation *ev)
+{
+    size_t i, j;
+
+    for (i = 0; i < EPG_VALUE_COUNT; i++) {
+        if (ev->ports[i].status == EPG_PORT_INVALID &&
+            add(&ev->findings, EPG_RULE_INVALID_VALUE, i, EPG_NONE, 0, 0))
+            return -1;
+        if (ev->ports[i].status != EPG_PORT_OK)
+            continue;
+        ev->usable++;
+        for (j = i + 1; j < EPG_VALUE_COUNT; j++)
+            if (ev->ports[j].status == EPG_PORT_OK &&
+                ev->ports[j].port == ev->ports[i].port &&
+                add(&ev->findings, EPG_RULE_CONFLICT, i, j, ev->ports[i].port, 0))
+                return -1;
+    }
+    return 0;
+}
+
+static int check_range(const epg_snapshot *snap, epg_evaluation *ev)
+{
+    epg_dynrange_input in;
+    size_t i;
+
+    if (!ev->settings.value[EPG_SET_CHECK_DYNAMIC_RANGE])
+        return 0;
+    memset(&in, 0, sizeof in);
+    in.os_major = snap->os_major;
+    in.max_user_port = &snap->max_user_port;
+    in.reserved_ports = &snap->reserved_ports;
+    in.override = ev->settings.override_range;
+    in.override_start = ev->settings.value[EPG_SET_DYNAMIC_PORT_START];
+    in.override_count = ev->settings.value[EPG_SET_DYNAMIC_PORT_COUNT];
+    in.netsh_dynamic = snap->netsh_dynamic;
+    in.netsh_excluded = snap->netsh_excluded;
+    in.netsh_note = snap->netsh_note;
+    epg_dynrange_free(&ev->range);
+    epg_dynrange_compute(&in, &ev->range);
+    ev->range_checked = 1;
+    for (i = 0; i < EPG_VALUE_COUNT; i++)
+        if (ev->ports[i].status == EPG_PORT_OK &&
+            epg_dynrange_holds(&ev->range, ev->ports[i].port) &&
+            add(&ev->findings, EPG_RULE_DYNAMIC_RANGE, i, EPG_NONE,
+                ev->ports[i].port, 0))
+            return -1;
+    return 0;
+}
+
+int epg_evaluate(const epg_snapshot *snap, epg_evaluation *ev)
+{
+    size_t i;
+    int rc = 0;
+
+    epg_evaluation_free(ev);
+    for (i = 0; i < EPG_VALUE_COUNT; i++)
+        epg_port_parse(&snap->values[i], &ev->ports[i]);
+    epg_settings_parse(snap->settings, &ev->settings);
+    if (check_unreadable(snap, ev) || check_ports(ev) || check_range(snap, ev))
+        rc = -1;
+    epg_set_sort(&ev->findings);
+    return rc;
+}
+
+int epg_verdict(const epg_evaluation *ev)
+{
+    size_t i;
+    int code = EPG_EXIT_CLEAN;
+
+    for (i = 0; i < ev->findings.count; i++) {
+        epg_rule r = ev->findings.items[i].rule;
+        if (r == EPG_RULE_UNREADABLE)
+            return EPG_EXIT_UNREADABLE;
+        if (r == EPG_RULE_CONFLICT)
+            code = EPG_EXIT_CONFLICT;
+        else if (code == EPG_EXIT_CLEAN &&
+                 epg_rule_severity(r) == EPG_SEV_WARNING)
+            code = EPG_EXIT_WARNINGS;
+    }
+    return code;
+}
+
+int epg_conditions(const epg_snapshot *snap, const epg_evaluation *ev,
+                   epg_finding_set *out)
+{
+    size_t k, i;
+
+    epg_set_clear(out);
+    if (epg_set_copy(out, &ev->findings))
+        return -1;
+    for (k = 0; k < epg_key_count(); k++) {
+        const epg_key_status *ks = &snap->keys[k];
+        if (ks->state == EPG_KEY_MISSING && epg_key_report_missing(k) &&
+            add(out, EPG_RULE_KEY_MISSING, k, EPG_NONE, 0, 0))
+            return -1;
+        /* Readable but not watchable: changes would go unseen. */
+        if (ks->state == EPG_KEY_PRESENT && ks->watch_error &&
+            add(out, EPG_RULE_UNREADABLE, k, EPG_NONE, 0, 0))
+            return -1;
+    }
+    for (i = 0; i < EPG_SETTING_COUNT; i++) {
+        const epg_reading *r = &snap->settings[i];
+        if (ev->settings.state[i] == EPG_SETTING_INVALID &&
+            add(out, EPG_RULE_SETTING_INVALID, i, EPG_NONE, 0,
+                epg_data_hash(r->presence == EPG_PRESENT ? r->type : 0xFFFFFFFFu,
+                              r->data, r->size) ^ ev->settings.bad[i]))
+            return -1;
+    }
+    if (epg_set_count_rule(&ev->findings, EPG_RULE_CONFLICT) == 0 &&
+        add(out, EPG_RULE_NO_CONFLICT, EPG_NONE, EPG_NONE, 0, 0))
+        return -1;
+    epg_set_sort(out);
+    return 0;
+}

@@ -1,0 +1,59 @@
+/* The checks: from a snapshot to findings.
+ *
+ *   conflict       error    every unordered pair of usable values that share
+ *                           a port, across all watched values (the Exchange
+ *                           Server Analyzer "Port conflict: <component>" rule
+ *                           family)
+ *   invalid-value  warning  present but not a usable port
+ *   dynamic-range  warning  a usable port inside the dynamic port range and
+ *                           not excluded from it (CheckDynamicRange)
+ *   unreadable     error    a watched key or value could not be read; the
+ *                           verdict is incomplete
+ *
+ * Absent values take part in nothing: absent means "dynamic port". */
+#ifndef EPG_CHECKS_H
+#define EPG_CHECKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dynrange.h"
+#include "findings.h"
+#include "portvalue.h"
+#include "settings.h"
+#include "snapshot.h"
+
+typedef struct epg_evaluation {
+    epg_port_value ports[EPG_VALUE_COUNT];
+    epg_settings settings;
+    int range_checked;          /* CheckDynamicRange was on */
+    epg_dynrange range;         /* valid when range_checked */
+    epg_finding_set findings;   /* sorted */
+    size_t usable;              /* values holding a usable port */
+} epg_evaluation;
+
+void epg_evaluation_init(epg_evaluation *ev);
+void epg_evaluation_free(epg_evaluation *ev);
+
+/* Runs every check.  Returns 0, or -1 when memory ran out (the findings are
+ * then incomplete and the caller must not report them as a verdict). */
+int epg_evaluate(const epg_snapshot *snap, epg_evaluation *ev);
+
+/* Exit codes of "exchportguard check". */
+enum {
+    EPG_EXIT_CLEAN = 0,
+    EPG_EXIT_WARNINGS = 1,
+    EPG_EXIT_CONFLICT = 2,
+    EPG_EXIT_UNREADABLE = 3     /* also: usage errors */
+};
+/* Unreadable wins over everything: a verdict built on missing data is not a
+ * verdict, even when a conflict was found among the data that was read. */
+int epg_verdict(const epg_evaluation *ev);
+
+/* The service's view: the findings plus what only a long-running watcher
+ * reports (missing keys, keys that cannot be watched, bad settings, and the
+ * "no conflicts" all-clear).  Sorted.  Returns 0 or -1. */
+int epg_conditions(const epg_snapshot *snap, const epg_evaluation *ev,
+                   epg_finding_set *out);
+
+#endif

@@ -1,0 +1,306 @@
+#include "events.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const epg_event_def epg_event_defs[] = {
+    { EPG_EV_STARTED, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 3, "MSG_SERVICE_STARTED" },
+    { EPG_EV_STOPPED, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 0, "MSG_SERVICE_STOPPED" },
+    { EPG_EV_SETTING_INVALID, EPG_LEVEL_WARNING, EPG_CAT_SERVICE, 4, "MSG_SETTING_INVALID" },
+    { EPG_EV_CONFLICT, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 5, "MSG_PORT_CONFLICT" },
+    { EPG_EV_CONFLICT_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFLICT, 5, "MSG_PORT_CONFLICT_CLEARED" },
+    { EPG_EV_CONFLICT_REMINDER, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 6, "MSG_PORT_CONFLICT_REMINDER" },
+    { EPG_EV_NO_CONFLICTS, EPG_LEVEL_INFORMATION, EPG_CAT_CONFLICT, 1, "MSG_NO_CONFLICTS" },
+    { EPG_EV_VALUE_UNUSABLE, EPG_LEVEL_WARNING, EPG_CAT_CONFIGURATION, 4, "MSG_VALUE_UNUSABLE" },
+    { EPG_EV_VALUE_USABLE, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_VALUE_USABLE" },
+    { EPG_EV_IN_DYNAMIC_RANGE, EPG_LEVEL_WARNING, EPG_CAT_CONFIGURATION, 5, "MSG_PORT_IN_DYNAMIC_RANGE" },
+    { EPG_EV_OUT_OF_DYNAMIC_RANGE, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_PORT_OUT_OF_DYNAMIC_RANGE" },
+    { EPG_EV_KEY_UNWATCHABLE, EPG_LEVEL_ERROR, EPG_CAT_SERVICE, 3, "MSG_KEY_UNWATCHABLE" },
+    { EPG_EV_KEY_WATCHED, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 1, "MSG_KEY_WATCHED" },
+    { EPG_EV_KEY_MISSING, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 1, "MSG_KEY_MISSING" },
+    { EPG_EV_KEY_CREATED, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 1, "MSG_KEY_CREATED" },
+    { EPG_EV_SUPPRESSED, EPG_LEVEL_WARNING, EPG_CAT_SERVICE, 3, "MSG_EVENTS_SUPPRESSED" },
+};
+const size_t epg_event_def_count = sizeof epg_event_defs / sizeof epg_event_defs[0];
+
+/* Which events a rule's transitions write; 0 = nothing. */
+static const struct {
+    uint16_t raise, clear;
+} rule_events[EPG_RULE_COUNT] = {
+    [EPG_RULE_SETTING_INVALID] = { EPG_EV_SETTING_INVALID, 0 },
+    [EPG_RULE_UNREADABLE] = { EPG_EV_KEY_UNWATCHABLE, EPG_EV_KEY_WATCHED },
+    [EPG_RULE_KEY_MISSING] = { EPG_EV_KEY_MISSING, EPG_EV_KEY_CREATED },
+    [EPG_RULE_CONFLICT] = { EPG_EV_CONFLICT, EPG_EV_CONFLICT_CLEARED },
+    [EPG_RULE_INVALID_VALUE] = { EPG_EV_VALUE_UNUSABLE, EPG_EV_VALUE_USABLE },
+    [EPG_RULE_DYNAMIC_RANGE] = { EPG_EV_IN_DYNAMIC_RANGE, EPG_EV_OUT_OF_DYNAMIC_RANGE },
+    [EPG_RULE_NO_CONFLICT] = { EPG_EV_NO_CONFLICTS, 0 },
+};
+
+const epg_event_def *epg_event_def_find(uint16_t id)
+{
+    size_t i;
+
+    for (i = 0; i < epg_event_def_count; i++)
+        if (epg_event_defs[i].id == id)
+            return &epg_event_defs[i];
+    return NULL;
+}
+
+const char *epg_level_name(epg_level l)
+{
+    return l == EPG_LEVEL_ERROR ? "Error" : l == EPG_LEVEL_WARNING ? "Warning"
+                                                                   : "Information";
+}
+
+const char *epg_category_name(uint16_t cat)
+{
+    return cat == EPG_CAT_CONFLICT ? "Port conflict"
+           : cat == EPG_CAT_CONFIGURATION ? "Port configuration" : "Service";
+}
+
+void epg_event_free(epg_event *e)
+{
+    size_t i;
+
+    for (i = 0; i < e->nstrings; i++)
+        free(e->strings[i]);
+    memset(e, 0, sizeof *e);
+}
+
+/* Builds e from a definition and the strings accumulated in bufs. */
+static int finish(epg_event *e, uint16_t id, epg_buf *bufs, size_t n)
+{
+    size_t i;
+    int oom = 0;
+
+    memset(e, 0, sizeof *e);
+    e->def = epg_event_def_find(id);
+    for (i = 0; i < n; i++) {
+        oom |= bufs[i].oom;
+        e->strings[i] = epg_buf_detach(&bufs[i]);
+        if (!e->strings[i])
+            oom = 1;
+        e->nstrings = i + 1;
+    }
+    if (oom || !e->def || e->def->nstrings != n) {
+        epg_event_free(e);
+        return -1;
+    }
+    return 1;
+}
+
+static void init_bufs(epg_buf *b, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        epg_buf_init(&b[i]);
+}
+
+/* Path of item i of the read plan (values first, so a value index works). */
+static void plan_path(const epg_event_ctx *ctx, size_t item, epg_buf *out)
+{
+    epg_read_item plan[EPG_READ_PLAN_MAX];
+    size_t n = epg_snapshot_plan((epg_snapshot *)ctx->snap, plan);
+
+    if (item < n) {
+        epg_key_display_path(plan[item].key, out);
+        epg_buf_printf(out, "\\%s", plan[item].name);
+    }
+}
+
+void epg_conflict_sentence(const epg_finding *f, epg_buf *out)
+{
+    epg_buf_printf(out, "Port %u is held by both ", (unsigned)f->port);
+    epg_value_path(f->a, out);
+    epg_buf_printf(out, " (%s) and ", epg_values[f->a].component);
+    epg_value_path(f->b, out);
+    epg_buf_printf(out, " (%s).", epg_values[f->b].component);
+}
+
+/* Days from 1970-01-01 to a civil date (H. Hinnant's algorithm, inverted). */
+void epg_format_utc(int64_t t, epg_buf *out)
+{
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t secs = t - days * 86400;
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+
+    if (m <= 2)
+        y++;
+    epg_buf_printf(out, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld UTC",
+                   (long long)y, (long long)m, (long long)d,
+                   (long long)(secs / 3600), (long long)(secs / 60 % 60),
+                   (long long)(secs % 60));
+}
+
+static void conflict_strings(const epg_finding *f, epg_buf *s)
+{
+    epg_buf_printf(&s[0], "%u", (unsigned)f->port);
+    epg_value_path(f->a, &s[1]);
+    epg_buf_puts(&s[2], epg_values[f->a].component);
+    epg_value_path(f->b, &s[3]);
+    epg_buf_puts(&s[4], epg_values[f->b].component);
+}
+
+/* Error code and text of an unreadable finding. */
+static void unreadable_error(const epg_finding *f, const epg_event_ctx *ctx,
+                             uint32_t *code, const char **text)
+{
+    const epg_key_status *ks = &ctx->snap->keys[f->a];
+
+    *code = 0;
+    *text = NULL;
+    if (f->b != EPG_NONE) {
+        epg_read_item plan[EPG_READ_PLAN_MAX];
+        size_t n = epg_snapshot_plan((epg_snapshot *)ctx->snap, plan);
+        if (f->b < n) {
+            *code = plan[f->b].slot->error;
+            *text = plan[f->b].slot->error_text;
+        }
+    } else if (ks->state == EPG_KEY_ERROR) {
+        *code = ks->error;
+        *text = ks->error_text;
+    } else {
+        *code = ks->watch_error;
+        *text = ks->watch_error_text;
+    }
+    if (!*text)
+        *text = "no description is available for this error";
+}
+
+int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
+                  epg_event *e)
+{
+    epg_buf s[EPG_EVENT_MAX_STRINGS];
+    uint16_t id = raise ? rule_events[f->rule].raise : rule_events[f->rule].clear;
+    size_t n = 0;
+    char tb[32];
+
+    if (!id)
+        return 0;
+    init_bufs(s, EPG_EVENT_MAX_STRINGS);
+    switch (f->rule) {
+    case EPG_RULE_CONFLICT:
+        conflict_strings(f, s);
+        n = 5;
+        break;
+    case EPG_RULE_NO_CONFLICT:
+        epg_buf_printf(&s[0], "%lu", (unsigned long)ctx->eval->usable);
+        n = 1;
+        break;
+    case EPG_RULE_INVALID_VALUE: {
+        const epg_reading *r = &ctx->snap->values[f->a];
+        epg_value_path(f->a, &s[0]);
+        if (raise) {
+            epg_buf_puts(&s[1], epg_regtype_name(r->type, tb));
+            epg_data_show(r, EPG_SHOW_MAX, &s[2]);
+            epg_port_reason(&ctx->eval->ports[f->a], &s[3]);
+            n = 4;
+        } else {
+            epg_data_show(r, EPG_SHOW_MAX, &s[1]);
+            n = 2;
+        }
+        break;
+    }
+    case EPG_RULE_DYNAMIC_RANGE:
+        epg_value_path(f->a, &s[0]);
+        epg_buf_printf(&s[1], "%u", (unsigned)f->port);
+        n = 2;
+        if (raise) {
+            epg_buf_printf(&s[2], "%u", (unsigned)ctx->eval->range.start);
+            epg_buf_printf(&s[3], "%u", (unsigned)ctx->eval->range.end);
+            epg_dynrange_describe(&ctx->eval->range, &s[4]);
+            n = 5;
+        }
+        break;
+    case EPG_RULE_UNREADABLE:
+        if (f->b != EPG_NONE)
+            plan_path(ctx, f->b, &s[0]);
+        else
+            epg_key_display_path(f->a, &s[0]);
+        n = 1;
+        if (raise) {
+            uint32_t code;
+            const char *text;
+            unreadable_error(f, ctx, &code, &text);
+            epg_buf_printf(&s[1], "%lu", (unsigned long)code);
+            epg_buf_puts(&s[2], text);
+            n = 3;
+        }
+        break;
+    case EPG_RULE_KEY_MISSING:
+        epg_key_display_path(f->a, &s[0]);
+        n = 1;
+        break;
+    case EPG_RULE_SETTING_INVALID: {
+        const epg_reading *r = &ctx->snap->settings[f->a];
+        epg_buf_puts(&s[0], epg_setting_defs[f->a].name);
+        epg_data_show(r, EPG_SHOW_MAX, &s[1]);
+        epg_setting_reason(&ctx->eval->settings, f->a, r, &s[2]);
+        epg_buf_puts(&s[3], epg_setting_defs[f->a].default_text);
+        n = 4;
+        break;
+    }
+    case EPG_RULE_COUNT:
+        break;
+    }
+    return finish(e, id, s, n);
+}
+
+int epg_event_started(const epg_event_ctx *ctx, const char *version, epg_event *e)
+{
+    epg_buf s[3];
+    size_t v;
+    char tb[32];
+
+    init_bufs(s, 3);
+    epg_buf_puts(&s[0], version);
+    epg_buf_printf(&s[1], "%u", (unsigned)EPG_VALUE_COUNT);
+    for (v = 0; v < EPG_VALUE_COUNT; v++) {
+        const epg_reading *r = &ctx->snap->values[v];
+        if (v)
+            epg_buf_puts(&s[2], "\r\n");
+        epg_value_path(v, &s[2]);
+        epg_buf_puts(&s[2], " = ");
+        epg_data_show(r, EPG_SHOW_MAX, &s[2]);
+        if (r->presence == EPG_PRESENT)
+            epg_buf_printf(&s[2], " (%s)", epg_regtype_name(r->type, tb));
+    }
+    return finish(e, EPG_EV_STARTED, s, 3);
+}
+
+int epg_event_stopped(epg_event *e)
+{
+    return finish(e, EPG_EV_STOPPED, NULL, 0);
+}
+
+int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event *e)
+{
+    epg_buf s[6];
+
+    (void)ctx;
+    init_bufs(s, 6);
+    conflict_strings(f, s);
+    epg_format_utc(f->first_seen, &s[5]);
+    return finish(e, EPG_EV_CONFLICT_REMINDER, s, 6);
+}
+
+int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
+                         epg_event *e)
+{
+    epg_buf s[3];
+
+    init_bufs(s, 3);
+    epg_buf_printf(&s[0], "%lu", (unsigned long)count);
+    epg_buf_printf(&s[1], "%lu", (unsigned long)seconds);
+    epg_buf_printf(&s[2], "%lu", (unsigned long)limit);
+    return finish(e, EPG_EV_SUPPRESSED, s, 3);
+}

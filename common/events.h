@@ -1,0 +1,97 @@
+/* The event contract: IDs, levels, categories and insertion strings of every
+ * event ExchPortGuard writes.  Once released these never change; they are
+ * what Event Viewer shows and what SCOM and Windows Event Forwarding match.
+ * messages/exchportguard.mc holds the wording; tests/contract checks that it,
+ * docs/events.md, the SCOM management pack and the WEF subscription agree
+ * with this table. */
+#ifndef EPG_EVENTS_H
+#define EPG_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checks.h"
+#include "findings.h"
+#include "snapshot.h"
+
+enum {
+    EPG_EV_STARTED = 1000,
+    EPG_EV_STOPPED = 1001,
+    EPG_EV_SETTING_INVALID = 1002,
+    EPG_EV_CONFLICT = 1100,
+    EPG_EV_CONFLICT_CLEARED = 1101,
+    EPG_EV_CONFLICT_REMINDER = 1102,
+    EPG_EV_NO_CONFLICTS = 1103,
+    EPG_EV_VALUE_UNUSABLE = 1200,
+    EPG_EV_VALUE_USABLE = 1201,
+    EPG_EV_IN_DYNAMIC_RANGE = 1210,
+    EPG_EV_OUT_OF_DYNAMIC_RANGE = 1211,
+    EPG_EV_KEY_UNWATCHABLE = 1300,
+    EPG_EV_KEY_WATCHED = 1301,
+    EPG_EV_KEY_MISSING = 1310,
+    EPG_EV_KEY_CREATED = 1311,
+    EPG_EV_SUPPRESSED = 1400
+};
+
+typedef enum epg_level {
+    EPG_LEVEL_INFORMATION = 1,  /* the .mc Severity values, so that the */
+    EPG_LEVEL_WARNING = 2,      /* full message ID is (level << 30) | id */
+    EPG_LEVEL_ERROR = 3
+} epg_level;
+
+/* Categories: message IDs 1..3 of the message table. */
+enum {
+    EPG_CAT_SERVICE = 1,
+    EPG_CAT_CONFLICT = 2,
+    EPG_CAT_CONFIGURATION = 3,
+    EPG_CATEGORY_COUNT = 3
+};
+
+typedef struct epg_event_def {
+    uint16_t id;
+    epg_level level;
+    uint16_t category;
+    uint16_t nstrings;
+    const char *symbol;     /* SymbolicName in the .mc file */
+} epg_event_def;
+
+extern const epg_event_def epg_event_defs[];
+extern const size_t epg_event_def_count;
+const epg_event_def *epg_event_def_find(uint16_t id);
+const char *epg_level_name(epg_level l);        /* Information, Warning, Error */
+const char *epg_category_name(uint16_t cat);    /* Service, ... */
+
+#define EPG_EVENT_MAX_STRINGS 6
+
+/* One event ready to be written. */
+typedef struct epg_event {
+    const epg_event_def *def;
+    size_t nstrings;
+    char *strings[EPG_EVENT_MAX_STRINGS];   /* UTF-8, owned */
+} epg_event;
+
+void epg_event_free(epg_event *e);
+
+/* Context for wording: the newest snapshot and its evaluation. */
+typedef struct epg_event_ctx {
+    const epg_snapshot *snap;
+    const epg_evaluation *eval;
+} epg_event_ctx;
+
+/* The event a finding's appearance (raise) or disappearance (clear) writes.
+ * Returns 1 and fills e, 0 when that transition writes nothing (clearing a
+ * bad setting or the all-clear), -1 when memory ran out. */
+int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
+                  epg_event *e);
+int epg_event_started(const epg_event_ctx *ctx, const char *version, epg_event *e);
+int epg_event_stopped(epg_event *e);
+int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event *e);
+int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
+                         epg_event *e);
+
+/* Shared wording, also used by the check report. */
+void epg_conflict_sentence(const epg_finding *f, epg_buf *out);
+/* "YYYY-MM-DD hh:mm:ss UTC" */
+void epg_format_utc(int64_t unix_seconds, epg_buf *out);
+
+#endif

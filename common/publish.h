@@ -1,0 +1,52 @@
+/* From findings to events: the publisher remembers what the event log has
+ * been told (the reported set) and, after every check, writes one event per
+ * difference between that and the newest conditions, clears first.  An event
+ * refused by the flood limit leaves the reported set as it was, so when the
+ * suppression episode ends the next publish writes exactly the transitions
+ * still owed: nothing is lost, and an unchanged state is never repeated. */
+#ifndef EPG_PUBLISH_H
+#define EPG_PUBLISH_H
+
+#include <stdint.h>
+
+#include "events.h"
+#include "findings.h"
+#include "ratelimit.h"
+#include "settings.h"
+
+typedef void (*epg_emit_fn)(void *ctx, const epg_event *e);
+
+typedef struct epg_emitter {
+    epg_emit_fn fn;
+    void *ctx;
+} epg_emitter;
+
+typedef struct epg_publisher {
+    epg_finding_set reported;
+    epg_ratelimit rl;
+    uint32_t reminder_ms;       /* 0: no reminders */
+    uint64_t next_reminder;     /* EPG_NO_DEADLINE when none is due */
+    epg_finding_set cleared, raised;
+    uint64_t written;           /* events handed to the emitter */
+    uint64_t suppressed_total;
+} epg_publisher;
+
+void epg_publisher_init(epg_publisher *p);
+void epg_publisher_free(epg_publisher *p);
+/* Applies MaxEventsPerMinute and ReminderMinutes. */
+void epg_publisher_configure(epg_publisher *p, const epg_settings *s, uint64_t now);
+/* Writes the transitions from the reported set to cur (sorted).  Returns 0,
+ * or -1 when memory ran out (the reported set stays consistent). */
+int epg_publish(epg_publisher *p, const epg_finding_set *cur,
+                const epg_event_ctx *ctx, uint64_t now, const epg_emitter *out);
+/* Writes an event outside the flood limit (start, stop). */
+void epg_publish_always(epg_publisher *p, const epg_event *e, const epg_emitter *out);
+/* When epg_publisher_tick must next run, or EPG_NO_DEADLINE. */
+uint64_t epg_publisher_deadline(const epg_publisher *p);
+/* Ends a suppression episode (1400, then the state still owed) and writes
+ * due reminders (1102). */
+int epg_publisher_tick(epg_publisher *p, const epg_finding_set *cur,
+                       const epg_event_ctx *ctx, uint64_t now,
+                       const epg_emitter *out);
+
+#endif

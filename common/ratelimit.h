@@ -1,0 +1,43 @@
+/* The flood limit (MaxEventsPerMinute).
+ *
+ * A sliding window: an event is allowed when fewer than `limit` events were
+ * allowed in the last 60 seconds, so no 60-second span ever holds more than
+ * `limit` of them, wherever it starts.  The first refusal opens a suppression
+ * episode; 60 seconds later the episode ends and the caller writes one 1400
+ * (count, seconds, limit), then reports the current state afresh.  Episodes
+ * are at least 60 s apart, so with the 1400 a minute holds at most limit + 1
+ * events.  Time is milliseconds on a monotonic clock, supplied by the caller. */
+#ifndef EPG_RATELIMIT_H
+#define EPG_RATELIMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EPG_RATE_WINDOW_MS 60000u
+#define EPG_NO_DEADLINE UINT64_MAX
+
+typedef struct epg_ratelimit {
+    uint32_t limit;         /* 0: no limit */
+    uint64_t *ring;         /* times of the last `limit` allowed events */
+    size_t head, count;
+    int episode;            /* a suppression episode is open */
+    uint64_t episode_start;
+    uint32_t suppressed;
+} epg_ratelimit;
+
+void epg_ratelimit_init(epg_ratelimit *rl);
+void epg_ratelimit_free(epg_ratelimit *rl);
+/* Changes the limit, keeping the most recent history.  Returns 0 or -1 (out
+ * of memory: the old limit stays). */
+int epg_ratelimit_set_limit(epg_ratelimit *rl, uint32_t limit);
+/* 1: write the event (it is counted); 0: suppress it (it is counted as
+ * suppressed and an episode opens if none is open). */
+int epg_ratelimit_allow(epg_ratelimit *rl, uint64_t now);
+/* When the open episode ends, or EPG_NO_DEADLINE. */
+uint64_t epg_ratelimit_deadline(const epg_ratelimit *rl);
+/* If the episode has ended by now: returns 1 with how many events were
+ * suppressed and over how many seconds, and closes it. */
+int epg_ratelimit_end_episode(epg_ratelimit *rl, uint64_t now,
+                              uint32_t *suppressed, uint32_t *seconds);
+
+#endif

@@ -1,0 +1,29 @@
+/* The check report: the same evaluation rendered for people (a text table
+ * read at a glance) and for scripts (JSON, schema in docs/check-json.md). */
+#ifndef EPG_REPORT_H
+#define EPG_REPORT_H
+
+#include "checks.h"
+#include "snapshot.h"
+#include "strbuf.h"
+
+/* Version string of the product, from the build (CMake project version). */
+#ifndef EPG_VERSION
+#define EPG_VERSION "0.0.0"
+#endif
+
+/* Schema identifier of the JSON report; bumped only on incompatible change. */
+#define EPG_JSON_SCHEMA "exchportguard-check/1"
+
+void epg_report_text(const epg_snapshot *snap, const epg_evaluation *ev,
+                     epg_buf *out);
+void epg_report_json(const epg_snapshot *snap, const epg_evaluation *ev,
+                     epg_buf *out);
+
+/* The sentence for one finding, as in the report's findings list. */
+void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
+                          const epg_evaluation *ev, epg_buf *out);
+/* What to do about a conflict (the Exchange Server Analyzer's remedy). */
+void epg_conflict_remedy(const epg_finding *f, epg_buf *out);
+
+#endif

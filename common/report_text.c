@@ -1,0 +1,263 @@
+#include "report.h"
+
+#include <string.h>
+
+#include "events.h"
+
+/* Index of the value the Analyzer's remedy singles out. */
+static int is_is_tcpip(size_t v)
+{
+    return strcmp(epg_values[v].id, "is-tcpip-port") == 0;
+}
+
+void epg_conflict_remedy(const epg_finding *f, epg_buf *out)
+{
+    epg_buf_puts(out, "Change one of the two values, or the conflicting "
+                 "value, to a port no other value uses");
+    if (is_is_tcpip(f->a) || is_is_tcpip(f->b))
+        epg_buf_puts(out, " (for the Information Store TCP/IP Port, a unique "
+                     "value just above 5000, in decimal)");
+    if (epg_values[f->a].family == EPG_EXCHANGE_2010 ||
+        epg_values[f->b].family == EPG_EXCHANGE_2010)
+        epg_buf_puts(out, " (for Exchange 2010 ports, 59531-60554 is the "
+                     "recommended range)");
+    epg_buf_puts(out, ", then restart the computer for the setting to take "
+                 "effect.");
+}
+
+static void plan_item(const epg_snapshot *snap, size_t i, epg_read_item *item)
+{
+    epg_read_item plan[EPG_READ_PLAN_MAX];
+    size_t n = epg_snapshot_plan((epg_snapshot *)snap, plan);
+
+    if (i < n)
+        *item = plan[i];
+    else
+        memset(item, 0, sizeof *item);
+}
+
+void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
+                          const epg_evaluation *ev, epg_buf *out)
+{
+    char tb[32];
+
+    switch (f->rule) {
+    case EPG_RULE_CONFLICT:
+        epg_conflict_sentence(f, out);
+        break;
+    case EPG_RULE_INVALID_VALUE:
+        epg_value_path(f->a, out);
+        epg_buf_puts(out, " = ");
+        epg_data_show(&snap->values[f->a], EPG_SHOW_MAX, out);
+        epg_buf_printf(out, " (%s) is not a usable port: ",
+                       epg_regtype_name(snap->values[f->a].type, tb));
+        epg_port_reason(&ev->ports[f->a], out);
+        epg_buf_puts(out, ". It takes part in no comparison.");
+        break;
+    case EPG_RULE_DYNAMIC_RANGE:
+        epg_value_path(f->a, out);
+        epg_buf_printf(out, " holds port %u, inside the dynamic port range "
+                       "%u-%u and not excluded from it (range ",
+                       (unsigned)f->port, (unsigned)ev->range.start,
+                       (unsigned)ev->range.end);
+        epg_dynrange_describe(&ev->range, out);
+        epg_buf_puts(out, "). Another program's outbound connection can take "
+                     "the port before Exchange starts.");
+        break;
+    case EPG_RULE_UNREADABLE:
+        if (f->b == EPG_NONE) {
+            const epg_key_status *ks = &snap->keys[f->a];
+            epg_key_display_path(f->a, out);
+            epg_buf_printf(out, " could not be read: %s (error %lu).",
+                           ks->error_text ? ks->error_text : "unknown error",
+                           (unsigned long)ks->error);
+        } else {
+            epg_read_item it;
+            plan_item(snap, f->b, &it);
+            epg_key_display_path(f->a, out);
+            epg_buf_printf(out, "\\%s could not be read: %s (error %lu).",
+                           it.name ? it.name : "?",
+                           it.slot && it.slot->error_text ? it.slot->error_text
+                                                          : "unknown error",
+                           it.slot ? (unsigned long)it.slot->error : 0ul);
+        }
+        epg_buf_puts(out, " The verdict is incomplete.");
+        break;
+    default:
+        epg_buf_puts(out, epg_rule_name(f->rule));
+        break;
+    }
+}
+
+/* The status word of a value in the table. */
+static const char *value_status(const epg_evaluation *ev, size_t v)
+{
+    size_t i;
+    const char *s = NULL;
+
+    switch (ev->ports[v].status) {
+    case EPG_PORT_ABSENT: return "not set (dynamic port)";
+    case EPG_PORT_INVALID: return "INVALID";
+    case EPG_PORT_UNREADABLE: return "UNREADABLE";
+    case EPG_PORT_OK: break;
+    }
+    for (i = 0; i < ev->findings.count; i++) {
+        const epg_finding *f = &ev->findings.items[i];
+        if (f->rule == EPG_RULE_CONFLICT && (f->a == v || f->b == v))
+            return "CONFLICT";
+        if (f->rule == EPG_RULE_DYNAMIC_RANGE && f->a == v)
+            s = "IN DYNAMIC RANGE";
+    }
+    return s ? s : "ok";
+}
+
+static size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        if ((*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static void cell(epg_buf *out, const char *s, size_t width)
+{
+    size_t n = utf8_len(s);
+
+    epg_buf_puts(out, s);
+    epg_buf_pad(out, n < width ? width - n : 0);
+}
+
+#define DATA_WIDTH 24
+
+static void values_table(const epg_snapshot *snap, const epg_evaluation *ev,
+                         epg_buf *out)
+{
+    size_t v, wpath = strlen("VALUE"), wtype = strlen("TYPE");
+    epg_buf tmp;
+    char tb[32];
+
+    epg_buf_init(&tmp);
+    for (v = 0; v < EPG_VALUE_COUNT; v++) {
+        epg_buf_clear(&tmp);
+        epg_value_short_path(v, &tmp);
+        if (tmp.len > wpath)
+            wpath = tmp.len;
+        if (snap->values[v].presence == EPG_PRESENT &&
+            strlen(epg_regtype_name(snap->values[v].type, tb)) > wtype)
+            wtype = strlen(epg_regtype_name(snap->values[v].type, tb));
+    }
+    epg_buf_puts(out, "Watched values, under " EPG_DISPLAY_ROOT ":\n  ");
+    cell(out, "VALUE", wpath + 2);
+    cell(out, "TYPE", wtype + 2);
+    cell(out, "DATA", DATA_WIDTH + 2);
+    epg_buf_puts(out, "STATUS\n");
+    for (v = 0; v < EPG_VALUE_COUNT; v++) {
+        const epg_reading *r = &snap->values[v];
+        epg_buf_puts(out, "  ");
+        epg_buf_clear(&tmp);
+        epg_value_short_path(v, &tmp);
+        cell(out, epg_buf_str(&tmp), wpath + 2);
+        cell(out, r->presence == EPG_PRESENT ? epg_regtype_name(r->type, tb) : "-",
+             wtype + 2);
+        epg_buf_clear(&tmp);
+        epg_data_show(r, DATA_WIDTH, &tmp);
+        cell(out, epg_buf_str(&tmp), DATA_WIDTH + 2);
+        epg_buf_puts(out, value_status(ev, v));
+        epg_buf_putc(out, '\n');
+    }
+    epg_buf_free(&tmp);
+}
+
+static void keys_line(const epg_snapshot *snap, epg_buf *out)
+{
+    size_t k, n = 0;
+
+    for (k = 0; k < epg_key_count(); k++) {
+        if (snap->keys[k].state != EPG_KEY_MISSING || !epg_key_report_missing(k))
+            continue;
+        epg_buf_puts(out, n++ ? ", " : "Keys not present (component not "
+                                       "installed): ");
+        epg_buf_puts(out, epg_key_path(k));
+    }
+    if (n)
+        epg_buf_putc(out, '\n');
+}
+
+static void range_line(const epg_evaluation *ev, epg_buf *out)
+{
+    if (!ev->range_checked) {
+        epg_buf_puts(out, "Dynamic port range: not checked (CheckDynamicRange "
+                     "is 0)\n");
+        return;
+    }
+    epg_buf_printf(out, "Dynamic port range: %u-%u, ", (unsigned)ev->range.start,
+                   (unsigned)ev->range.end);
+    epg_dynrange_describe(&ev->range, out);
+    epg_buf_putc(out, '\n');
+}
+
+static void settings_lines(const epg_snapshot *snap, const epg_evaluation *ev,
+                           epg_buf *out)
+{
+    size_t i;
+
+    for (i = 0; i < EPG_SETTING_COUNT; i++) {
+        if (ev->settings.state[i] != EPG_SETTING_INVALID)
+            continue;
+        epg_buf_printf(out, "Setting %s\\%s\\%s is not used: ", EPG_DISPLAY_ROOT,
+                       EPG_SETTINGS_KEY, epg_setting_defs[i].name);
+        epg_setting_reason(&ev->settings, i, &snap->settings[i], out);
+        epg_buf_printf(out, "; the default %s applies.\n",
+                       epg_setting_defs[i].default_text);
+    }
+}
+
+static void findings_list(const epg_snapshot *snap, const epg_evaluation *ev,
+                          epg_buf *out)
+{
+    size_t i;
+
+    if (ev->findings.count == 0) {
+        epg_buf_printf(out, "\nNo findings: the %lu configured port(s) are "
+                       "unique.\n", (unsigned long)ev->usable);
+        return;
+    }
+    epg_buf_puts(out, "\nFindings:\n");
+    for (i = 0; i < ev->findings.count; i++) {
+        const epg_finding *f = &ev->findings.items[i];
+        epg_severity sev = epg_rule_severity(f->rule);
+        epg_buf_printf(out, "  %-8s %s: ",
+                       sev == EPG_SEV_ERROR ? "ERROR" : "WARNING",
+                       epg_rule_name(f->rule));
+        epg_finding_sentence(f, snap, ev, out);
+        epg_buf_putc(out, '\n');
+        if (f->rule == EPG_RULE_CONFLICT) {
+            epg_buf_puts(out, "           Remedy: ");
+            epg_conflict_remedy(f, out);
+            epg_buf_putc(out, '\n');
+        }
+    }
+}
+
+void epg_report_text(const epg_snapshot *snap, const epg_evaluation *ev,
+                     epg_buf *out)
+{
+    size_t conflicts = epg_set_count_rule(&ev->findings, EPG_RULE_CONFLICT);
+    size_t unreadable = epg_set_count_rule(&ev->findings, EPG_RULE_UNREADABLE);
+    size_t warnings = ev->findings.count - conflicts - unreadable;
+    int code = epg_verdict(ev);
+
+    epg_buf_printf(out, "ExchPortGuard %s check: %lu conflict(s), %lu "
+                   "warning(s)", EPG_VERSION, (unsigned long)conflicts,
+                   (unsigned long)warnings);
+    if (unreadable)
+        epg_buf_printf(out, ", %lu unreadable", (unsigned long)unreadable);
+    epg_buf_printf(out, " (exit code %d)\n\n", code);
+    values_table(snap, ev, out);
+    keys_line(snap, out);
+    range_line(ev, out);
+    settings_lines(snap, ev, out);
+    findings_list(snap, ev, out);
+}

@@ -1,0 +1,74 @@
+#include "snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void epg_snapshot_init(epg_snapshot *s)
+{
+    memset(s, 0, sizeof *s);
+    s->os_major = 6;
+}
+
+void epg_key_status_set(epg_key_status *k, epg_key_state state, uint32_t error,
+                        const char *text)
+{
+    free(k->error_text);
+    k->state = state;
+    k->error = error;
+    k->error_text = text ? epg_strdup(text) : NULL;
+}
+
+void epg_snapshot_clear_registry(epg_snapshot *s)
+{
+    size_t i;
+
+    for (i = 0; i < EPG_MAX_KEYS; i++) {
+        free(s->keys[i].error_text);
+        free(s->keys[i].watch_error_text);
+        memset(&s->keys[i], 0, sizeof s->keys[i]);
+    }
+    for (i = 0; i < EPG_VALUE_COUNT; i++)
+        epg_reading_free(&s->values[i]);
+    for (i = 0; i < EPG_SETTING_COUNT; i++)
+        epg_reading_free(&s->settings[i]);
+    epg_reading_free(&s->max_user_port);
+    epg_reading_free(&s->reserved_ports);
+}
+
+void epg_snapshot_free(epg_snapshot *s)
+{
+    epg_snapshot_clear_registry(s);
+    free(s->netsh_dynamic);
+    free(s->netsh_excluded);
+    free(s->netsh_note);
+    epg_snapshot_init(s);
+}
+
+size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX])
+{
+    size_t n = 0, i;
+    size_t tcpip = epg_key_of_role(EPG_KEY_TCPIP);
+    size_t settings = epg_key_of_role(EPG_KEY_SETTINGS);
+
+    for (i = 0; i < EPG_VALUE_COUNT; i++) {
+        items[n].key = epg_value_key(i);
+        items[n].name = epg_values[i].name;
+        items[n].slot = &s->values[i];
+        n++;
+    }
+    items[n].key = tcpip;
+    items[n].name = "MaxUserPort";
+    items[n].slot = &s->max_user_port;
+    n++;
+    items[n].key = tcpip;
+    items[n].name = "ReservedPorts";
+    items[n].slot = &s->reserved_ports;
+    n++;
+    for (i = 0; i < EPG_SETTING_COUNT; i++) {
+        items[n].key = settings;
+        items[n].name = epg_setting_defs[i].name;
+        items[n].slot = &s->settings[i];
+        n++;
+    }
+    return n;
+}

@@ -1,0 +1,65 @@
+/* Everything one check looks at, read in one pass: the watched values, the
+ * TCP/IP values that define the dynamic port range, the service's settings,
+ * the OS version and what netsh reported.  The Windows shell fills it by
+ * walking the read plan; the core never touches the registry itself. */
+#ifndef EPG_SNAPSHOT_H
+#define EPG_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalogue.h"
+#include "regdata.h"
+#include "settings.h"
+
+typedef enum epg_key_state {
+    EPG_KEY_PRESENT = 0,
+    EPG_KEY_MISSING,    /* ERROR_FILE_NOT_FOUND: component not installed */
+    EPG_KEY_ERROR       /* any other failure; error says which */
+} epg_key_state;
+
+typedef struct epg_key_status {
+    epg_key_state state;
+    uint32_t error;
+    char *error_text;
+    /* Set by the service when the key could be read but not watched; the
+     * key then counts as unwatchable (event 1300). */
+    uint32_t watch_error;
+    char *watch_error_text;
+} epg_key_status;
+
+typedef struct epg_snapshot {
+    epg_key_status keys[EPG_MAX_KEYS];
+    epg_reading values[EPG_VALUE_COUNT];
+    epg_reading max_user_port;
+    epg_reading reserved_ports;
+    epg_reading settings[EPG_SETTING_COUNT];
+    uint32_t os_major, os_minor;
+    /* netsh output (Windows 6.0 and later); NULL when it was not run or gave
+     * nothing, and then netsh_note may say why. */
+    char *netsh_dynamic;
+    char *netsh_excluded;
+    char *netsh_note;
+} epg_snapshot;
+
+void epg_snapshot_init(epg_snapshot *s);
+void epg_snapshot_free(epg_snapshot *s);
+/* Frees the registry readings and key states, keeping OS version and netsh
+ * output, which are gathered less often. */
+void epg_snapshot_clear_registry(epg_snapshot *s);
+void epg_key_status_set(epg_key_status *k, epg_key_state state, uint32_t error,
+                        const char *text);
+
+/* One value to read: slot receives what is at key k, value name. */
+typedef struct epg_read_item {
+    size_t key;
+    const char *name;
+    epg_reading *slot;
+} epg_read_item;
+
+#define EPG_READ_PLAN_MAX (EPG_VALUE_COUNT + 2 + EPG_SETTING_COUNT)
+
+/* Fills items with every value a check reads; returns how many. */
+size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX]);
+
+#endif
