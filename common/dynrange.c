@@ -253,7 +253,10 @@ static void modern_range(const epg_dynrange_input *in, epg_dynrange *out)
 {
     uint32_t start, count;
 
-    if (in->netsh_excluded) {
+    /* Exclusions are taken from netsh only when its range output was
+     * understood: an empty or foreign answer proves nothing about them. */
+    if (in->netsh_excluded && in->netsh_dynamic &&
+        epg_netsh_parse_dynamic(in->netsh_dynamic, &start, &count) == 0) {
         out->excl_source = EPG_EXCL_NETSH;
         out->excluded_count = epg_netsh_parse_excluded(
             in->netsh_excluded, out->excluded, EPG_MAX_EXCLUSIONS);
@@ -277,8 +280,8 @@ static void modern_range(const epg_dynrange_input *in, epg_dynrange *out)
     if (in->netsh_note)
         note(out, in->netsh_note);
     else if (in->netsh_dynamic)
-        note(out, "the output of netsh int ipv4 show dynamicport tcp was not "
-                  "understood");
+        note(out, "netsh int ipv4 show dynamicport tcp reported no range "
+                  "that could be read");
 }
 
 void epg_dynrange_compute(const epg_dynrange_input *in, epg_dynrange *out)

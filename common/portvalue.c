@@ -299,6 +299,12 @@ static void show_reading(shower *sh, const epg_reading *r)
     case EPG_PRESENT:
         break;
     }
+    if (r->size == 0 && r->full_size > 0) {
+        snprintf(num, sizeof num, "(%llu bytes, not read)",
+                 (unsigned long long)r->full_size);
+        show_text(sh, num);
+        return;
+    }
     if (r->type == EPG_REG_DWORD && r->size == 4) {
         snprintf(num, sizeof num, "%lu", (unsigned long)le32(r->data));
         show_text(sh, num);

@@ -233,7 +233,7 @@ static void modern_netsh_unusable_falls_back(void)
     in.netsh_dynamic = "";      /* Wine's netsh prints nothing */
     compute(&in, &r);
     CHECK_INT(r.source, EPG_RANGE_DEFAULT);
-    CHECK_CONTAINS(epg_buf_str(&r.notes), "not understood");
+    CHECK_CONTAINS(epg_buf_str(&r.notes), "reported no range that could be read");
     epg_dynrange_free(&r);
 
     in.netsh_dynamic = NULL;

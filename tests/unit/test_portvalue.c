@@ -208,6 +208,13 @@ static void absent_unreadable_and_too_large(void)
     CHECK_INT(p.status, EPG_PORT_UNREADABLE);
     td_sz(&r, "6001");
     r.full_size = 1024 * 1024;  /* the reader stopped early */
+    {
+        epg_buf b;
+        epg_buf_init(&b);
+        epg_data_show(&r, EPG_SHOW_MAX, &b);
+        CHECK_STR(epg_buf_str(&b), "\"6001\" ... (1048576 bytes)");
+        epg_buf_free(&b);
+    }
     p = parse(&r);
     CHECK_BAD(p, EPG_BAD_TOO_LARGE);
     CHECK_INT(p.detail, 1024 * 1024);
@@ -287,6 +294,10 @@ static void data_is_shown_readably(void)
     free(s);
     td_bytes(&r, EPG_REG_BINARY, NULL, 0);
     CHECK_STR(s = show(&r, 256), "(no data)");
+    free(s);
+    td_bytes(&r, EPG_REG_SZ, NULL, 0);
+    r.full_size = 2000000;      /* known by size only */
+    CHECK_STR(s = show(&r, 256), "(2000000 bytes, not read)");
     free(s);
     CHECK_STR(s = show(&r, 256), "absent");
     free(s);

@@ -1,0 +1,62 @@
+/* exchportguard check: the service's verdict, on demand. */
+#include <windows.h>
+
+#include <stdlib.h>
+
+#include "checks.h"
+#include "commands.h"
+#include "netsh.h"
+#include "regread.h"
+#include "report.h"
+#include "winutil.h"
+
+int cmd_check(int argc, WCHAR **argv)
+{
+    int json = 0, i, code;
+    epg_snapshot snap;
+    epg_evaluation ev;
+    epg_buf out;
+
+    for (i = 0; i < argc; i++) {
+        if (!wcscmp(argv[i], L"--json")) {
+            json = 1;
+        } else if (!wcscmp(argv[i], L"--help") || !wcscmp(argv[i], L"-h")) {
+            usage(0);
+            return 0;
+        } else {
+            char *bad = utf8_from_wide(argv[i]);
+            complain("exchportguard check: unknown option \"%s\"\n\n", bad ? bad : "?");
+            free(bad);
+            usage(1);
+            return EXIT_USAGE;
+        }
+    }
+
+    epg_snapshot_init(&snap);
+    epg_evaluation_init(&ev);
+    epg_buf_init(&out);
+    regread_snapshot(&snap);
+    /* The same settings the service uses decide whether, and how, the
+     * dynamic range is checked, so both give the same verdict. */
+    {
+        epg_settings st;
+        epg_settings_parse(snap.settings, &st);
+        if (snap.os_major >= 6 && st.value[EPG_SET_CHECK_DYNAMIC_RANGE])
+            netsh_query(&snap, NULL);
+    }
+    if (epg_evaluate(&snap, &ev)) {
+        complain("exchportguard check: out of memory; no verdict\n");
+        code = EPG_EXIT_UNREADABLE;
+    } else {
+        if (json)
+            epg_report_json(&snap, &ev, &out);
+        else
+            epg_report_text(&snap, &ev, &out);
+        out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
+        code = out.oom ? EPG_EXIT_UNREADABLE : epg_verdict(&ev);
+    }
+    epg_buf_free(&out);
+    epg_evaluation_free(&ev);
+    epg_snapshot_free(&snap);
+    return code;
+}

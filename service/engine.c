@@ -1,0 +1,229 @@
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "coalesce.h"
+#include "netsh.h"
+#include "regread.h"
+#include "watcher.h"
+#include "winutil.h"
+
+typedef struct engine {
+    const engine_config *cfg;
+    watcher w;
+    epg_snapshot snap;
+    epg_evaluation eval;
+    epg_finding_set cur, prev;
+    epg_publisher pub;
+    epg_coalescer co;
+    uint32_t pending_keys;      /* keys changed since the last check */
+    int netsh_due;              /* (re)ask netsh at the next check */
+    int netsh_wanted_before;
+} engine;
+
+static void count(volatile LONG64 *c, LONG64 by)
+{
+    InterlockedExchangeAdd64(c, by);
+}
+
+static void sync_stats(engine *e)
+{
+    engine_stats *st = e->cfg->stats;
+
+    if (!st)
+        return;
+    InterlockedExchange64(&st->events, (LONG64)e->pub.written);
+    InterlockedExchange64(&st->suppressed, (LONG64)e->pub.suppressed_total);
+    InterlockedExchange64(&st->resolves, (LONG64)e->w.resolves);
+}
+
+/* The watcher's view of keys it could read but not watch. */
+static void apply_watch_errors(engine *e)
+{
+    size_t k;
+
+    for (k = 0; k < e->w.count; k++) {
+        DWORD err = watcher_error(&e->w, k);
+        epg_key_status *ks = &e->snap.keys[k];
+        free(ks->watch_error_text);
+        ks->watch_error_text = err ? win32_error_text(err) : NULL;
+        ks->watch_error = err;
+    }
+}
+
+static int netsh_wanted(const epg_snapshot *s)
+{
+    epg_settings st;
+
+    if (s->os_major < 6)
+        return 0;
+    epg_settings_parse(s->settings, &st);
+    return st.value[EPG_SET_CHECK_DYNAMIC_RANGE] != 0;
+}
+
+/* Reads, evaluates and publishes.  Returns 0 or -1 (out of memory: the
+ * previous state stays reported and the next change retries). */
+static int check(engine *e, uint64_t now)
+{
+    size_t i;
+    int64_t wall = wall_unix();
+    epg_event_ctx ctx;
+    int wanted;
+
+    regread_snapshot(&e->snap);
+    apply_watch_errors(e);
+    /* netsh costs a process start, so it runs at the first check, when
+     * Tcpip\Parameters changed, and when the range check is switched on. */
+    wanted = netsh_wanted(&e->snap);
+    if (e->pending_keys & (1u << epg_key_of_role(EPG_KEY_TCPIP)))
+        e->netsh_due = 1;
+    if (wanted && (e->netsh_due || !e->netsh_wanted_before))
+        netsh_query(&e->snap, e->cfg->stop);
+    e->netsh_due = 0;
+    e->netsh_wanted_before = wanted;
+    e->pending_keys = 0;
+
+    if (e->cfg->stats)
+        count(&e->cfg->stats->checks, 1);
+    if (epg_evaluate(&e->snap, &e->eval) ||
+        epg_conditions(&e->snap, &e->eval, &e->cur))
+        return -1;
+    for (i = 0; i < e->cur.count; i++)
+        e->cur.items[i].first_seen = wall;
+    epg_findings_carry(&e->prev, &e->cur);
+    if (epg_set_copy(&e->prev, &e->cur))
+        return -1;
+
+    epg_coalesce_set_window(&e->co, e->eval.settings.value[EPG_SET_COALESCE_MS]);
+    epg_publisher_configure(&e->pub, &e->eval.settings, now);
+    ctx.snap = &e->snap;
+    ctx.eval = &e->eval;
+    return epg_publish(&e->pub, &e->cur, &ctx, now, &e->cfg->sink);
+}
+
+static void emit_once(engine *e, int (*build)(epg_event *), const epg_event_ctx *ctx)
+{
+    epg_event ev;
+
+    (void)ctx;
+    if (build(&ev) > 0) {
+        epg_publish_always(&e->pub, &ev, &e->cfg->sink);
+        epg_event_free(&ev);
+    }
+}
+
+static void emit_started(engine *e)
+{
+    epg_event ev;
+    epg_event_ctx ctx;
+
+    ctx.snap = &e->snap;
+    ctx.eval = &e->eval;
+    if (epg_event_started(&ctx, e->cfg->version, &ev) > 0) {
+        epg_publish_always(&e->pub, &ev, &e->cfg->sink);
+        epg_event_free(&ev);
+    }
+}
+
+static DWORD wait_timeout(engine *e, uint64_t now)
+{
+    uint64_t a = epg_coalesce_deadline(&e->co);
+    uint64_t b = epg_publisher_deadline(&e->pub);
+    uint64_t d = a < b ? a : b;
+
+    if (d == UINT64_MAX)
+        return INFINITE;    /* idle: no timer at all */
+    if (d <= now)
+        return 0;
+    return d - now > 0x7FFFFFFF ? 0x7FFFFFFF : (DWORD)(d - now);
+}
+
+static DWORD engine_loop(engine *e)
+{
+    HANDLE handles[MAXIMUM_WAIT_OBJECTS];
+    size_t n;
+    epg_event_ctx ctx;
+
+    ctx.snap = &e->snap;
+    ctx.eval = &e->eval;
+    /* The stop event comes first: WaitForMultipleObjects reports the
+     * lowest signalled index, so a stop is seen even in a change storm. */
+    handles[0] = e->cfg->stop;
+    n = 1 + watcher_handles(&e->w, handles + 1, MAXIMUM_WAIT_OBJECTS - 1);
+    for (;;) {
+        uint64_t now = clock_ms();
+        DWORD r = WaitForMultipleObjects((DWORD)n, handles, FALSE,
+                                         wait_timeout(e, now));
+
+        if (e->cfg->stats)
+            count(&e->cfg->stats->wakeups, 1);
+        if (r == WAIT_OBJECT_0)
+            return 0;
+        if (r == WAIT_FAILED)
+            return GetLastError();
+        now = clock_ms();
+        if (r > WAIT_OBJECT_0 && r < WAIT_OBJECT_0 + n) {
+            /* Re-arm first, then read: nothing changed after the re-arm
+             * can be missed. */
+            e->pending_keys |= watcher_service(&e->w);
+            if (epg_coalesce_change(&e->co, now))
+                check(e, now);
+        }
+        if (now >= epg_coalesce_deadline(&e->co) && epg_coalesce_timer(&e->co, now))
+            check(e, now);
+        if (now >= epg_publisher_deadline(&e->pub))
+            epg_publisher_tick(&e->pub, &e->cur, &ctx, now, &e->cfg->sink);
+        sync_stats(e);
+    }
+}
+
+DWORD engine_run(const engine_config *cfg)
+{
+    engine *e = calloc(1, sizeof *e);
+    DWORD err;
+
+    if (!e)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    e->cfg = cfg;
+    epg_snapshot_init(&e->snap);
+    epg_evaluation_init(&e->eval);
+    epg_set_init(&e->cur);
+    epg_set_init(&e->prev);
+    epg_publisher_init(&e->pub);
+    epg_coalesce_init(&e->co, epg_setting_defs[EPG_SET_COALESCE_MS].def);
+    err = watcher_init(&e->w);
+    if (!err) {
+        watcher_arm_all(&e->w);
+        e->netsh_due = 1;
+        /* 1000 carries the values as first read, then the state. */
+        regread_snapshot(&e->snap);
+        emit_started(e);
+        check(e, clock_ms());
+        sync_stats(e);
+        if (cfg->ready)
+            SetEvent(cfg->ready);
+        err = engine_loop(e);
+        emit_once(e, epg_event_stopped, NULL);
+        sync_stats(e);
+        watcher_free(&e->w);
+    }
+    epg_publisher_free(&e->pub);
+    epg_set_free(&e->cur);
+    epg_set_free(&e->prev);
+    epg_evaluation_free(&e->eval);
+    epg_snapshot_free(&e->snap);
+    free(e);
+    return err;
+}
+
+static DWORD WINAPI engine_thread(LPVOID arg)
+{
+    return engine_run(arg);
+}
+
+HANDLE engine_start(const engine_config *cfg)
+{
+    return CreateThread(NULL, 0, engine_thread, (LPVOID)cfg, 0, NULL);
+}

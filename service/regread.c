@@ -1,0 +1,127 @@
+#include "regread.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "portvalue.h"
+#include "winutil.h"
+
+/* The core numbers registry types itself; they must be winnt.h's. */
+_Static_assert(EPG_REG_SZ == REG_SZ && EPG_REG_EXPAND_SZ == REG_EXPAND_SZ &&
+               EPG_REG_BINARY == REG_BINARY && EPG_REG_DWORD == REG_DWORD &&
+               EPG_REG_MULTI_SZ == REG_MULTI_SZ && EPG_REG_QWORD == REG_QWORD &&
+               EPG_REG_NONE == REG_NONE &&
+               EPG_REG_DWORD_BIG_ENDIAN == REG_DWORD_BIG_ENDIAN,
+               "registry type numbers differ from winnt.h");
+
+WCHAR *regread_key_path(size_t k)
+{
+    epg_buf b;
+    WCHAR *w;
+
+    epg_buf_init(&b);
+    epg_buf_printf(&b, "%s\\%s", EPG_SERVICES_ROOT, epg_key_path(k));
+    w = b.oom ? NULL : wide_from_utf8(epg_buf_str(&b));
+    epg_buf_free(&b);
+    return w;
+}
+
+static void set_error(epg_reading *r, DWORD code)
+{
+    char *text = win32_error_text(code);
+
+    epg_reading_set_error(r, code, text);
+    free(text);
+}
+
+/* Reads one value.  A value larger than EPG_READ_LIMIT is recorded by size
+ * alone: no port is that long, and the service must not hold megabytes. */
+static void read_value(HKEY key, const char *name, epg_reading *slot)
+{
+    WCHAR *wname = wide_from_utf8(name);
+    DWORD type = 0, size = 0;
+    BYTE *buf = NULL;
+    LONG rc;
+    int attempt;
+
+    epg_reading_free(slot);
+    if (!wname) {
+        set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
+        return;
+    }
+    rc = RegQueryValueExW(key, wname, NULL, &type, NULL, &size);
+    /* The value can change size between the two calls; a few rounds settle
+     * it, as RegQueryValueExW documents with ERROR_MORE_DATA. */
+    for (attempt = 0; rc == ERROR_SUCCESS && attempt < 5; attempt++) {
+        DWORD got = size;
+        if (size > EPG_READ_LIMIT) {
+            if (epg_reading_set(slot, type, NULL, 0) == 0)
+                slot->full_size = size;
+            else
+                set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
+            goto out;
+        }
+        free(buf);
+        buf = malloc(size ? size : 1);
+        if (!buf) {
+            set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
+            goto out;
+        }
+        rc = RegQueryValueExW(key, wname, NULL, &type, buf, &got);
+        if (rc == ERROR_MORE_DATA) {
+            rc = RegQueryValueExW(key, wname, NULL, &type, NULL, &size);
+            continue;
+        }
+        if (rc == ERROR_SUCCESS) {
+            if (epg_reading_set(slot, type, buf, got))
+                set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
+            goto out;
+        }
+    }
+    if (rc == ERROR_FILE_NOT_FOUND)
+        epg_reading_free(slot);     /* absent */
+    else
+        set_error(slot, rc == ERROR_SUCCESS ? ERROR_MORE_DATA : (DWORD)rc);
+out:
+    free(buf);
+    free(wname);
+}
+
+void regread_snapshot(epg_snapshot *s)
+{
+    epg_read_item plan[EPG_READ_PLAN_MAX];
+    size_t n, k, i;
+    DWORD major, minor;
+
+    epg_snapshot_clear_registry(s);
+    os_version(&major, &minor);
+    s->os_major = major;
+    s->os_minor = minor;
+    n = epg_snapshot_plan(s, plan);
+    for (k = 0; k < epg_key_count(); k++) {
+        WCHAR *path = regread_key_path(k);
+        HKEY key = NULL;
+        LONG rc = path ? RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0,
+                                       KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
+                       : ERROR_NOT_ENOUGH_MEMORY;
+        free(path);
+        if (rc == ERROR_FILE_NOT_FOUND) {
+            epg_key_status_set(&s->keys[k], EPG_KEY_MISSING, 0, NULL);
+            continue;   /* its values stay absent */
+        }
+        if (rc != ERROR_SUCCESS) {
+            char *text = win32_error_text(rc);
+            epg_key_status_set(&s->keys[k], EPG_KEY_ERROR, rc, text);
+            for (i = 0; i < n; i++)
+                if (plan[i].key == k)
+                    epg_reading_set_error(plan[i].slot, rc, text);
+            free(text);
+            continue;
+        }
+        epg_key_status_set(&s->keys[k], EPG_KEY_PRESENT, 0, NULL);
+        for (i = 0; i < n; i++)
+            if (plan[i].key == k)
+                read_value(key, plan[i].name, plan[i].slot);
+        RegCloseKey(key);
+    }
+}

@@ -1,0 +1,20 @@
+/* Reading the live registry into a snapshot: every watched key is opened
+ * afresh (so a key deleted and re-created since the last read is the new
+ * key, never a stale handle) and every value of the core's read plan is read
+ * with its exact type and bytes. */
+#ifndef EPG_REGREAD_H
+#define EPG_REGREAD_H
+
+#include <windows.h>
+
+#include "snapshot.h"
+
+/* Frees and re-reads the registry part of s (keys, values, settings) and
+ * the OS version.  Never fails as a whole: every failure is recorded in the
+ * snapshot (key or value unreadable, with the Win32 error and its text). */
+void regread_snapshot(epg_snapshot *s);
+
+/* Full path of watched key k for RegOpenKeyExW; malloc'd. */
+WCHAR *regread_key_path(size_t k);
+
+#endif

@@ -1,0 +1,45 @@
+/* Where events go.  Every sink is an epg_emitter (a function and its
+ * context), so the engine writes through one interface whether the event
+ * ends in the Application log, on the console of "exchportguard run", or in
+ * a benchmark's recorder. */
+#ifndef EPG_SINKS_H
+#define EPG_SINKS_H
+
+#include <windows.h>
+
+#include "publish.h"
+
+/* The full message ID of an event: severity bits over the 16-bit event ID,
+ * exactly as the message compiler numbers it. */
+DWORD event_message_id(const epg_event_def *d);
+
+/* --- the event log ---------------------------------------------------- */
+typedef struct eventlog_sink {
+    HANDLE source;      /* RegisterEventSourceW */
+    DWORD failures;     /* ReportEventW calls that failed */
+    DWORD last_error;
+} eventlog_sink;
+
+/* Registers the event source.  Works even when the source's registry key is
+ * missing (Event Viewer then cannot render the text, but the event and its
+ * insertion strings are kept).  Returns 0 or the Win32 error. */
+DWORD eventlog_open(eventlog_sink *s);
+void eventlog_close(eventlog_sink *s);
+void eventlog_emit(void *ctx, const epg_event *e);
+
+/* --- the console ------------------------------------------------------ */
+/* Prints "<local time> <level> <id> (<category>)" and the full text,
+ * rendered with FormatMessageW from this exe's own message table. */
+void console_emit(void *ctx, const epg_event *e);
+
+/* Renders an event's text from the message table (malloc'd UTF-8), or NULL
+ * with *err set when the table lacks it. */
+char *render_event_text(const epg_event *e, DWORD *err);
+
+/* --- both: "run --eventlog" --------------------------------------------- */
+typedef struct tee_sink {
+    epg_emitter a, b;
+} tee_sink;
+void tee_emit(void *ctx, const epg_event *e);
+
+#endif

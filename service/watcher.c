@@ -1,0 +1,215 @@
+#include "watcher.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "regread.h"
+#include "winutil.h"
+
+#define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME)
+#define RETRY_FILTER (REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET | \
+                      REG_NOTIFY_CHANGE_SECURITY)
+
+DWORD watcher_init(watcher *w)
+{
+    size_t k;
+
+    memset(w, 0, sizeof *w);
+    w->count = epg_key_count();
+    for (k = 0; k < w->count; k++) {
+        watch_slot *s = &w->slots[k];
+        s->path = regread_key_path(k);
+        s->key_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+        s->anchor_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+        if (!s->path || !s->key_event || !s->anchor_event) {
+            DWORD e = s->path ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+            watcher_free(w);
+            return e ? e : ERROR_NOT_ENOUGH_MEMORY;
+        }
+    }
+    return 0;
+}
+
+static void close_slot(watch_slot *s)
+{
+    /* Closing a key with a pending notification signals its event
+     * (RegNotifyChangeKeyValue documentation), so reset after closing. */
+    if (s->key) {
+        RegCloseKey(s->key);
+        s->key = NULL;
+    }
+    if (s->anchor) {
+        RegCloseKey(s->anchor);
+        s->anchor = NULL;
+    }
+    ResetEvent(s->key_event);
+    ResetEvent(s->anchor_event);
+}
+
+void watcher_free(watcher *w)
+{
+    size_t k;
+
+    for (k = 0; k < w->count; k++) {
+        watch_slot *s = &w->slots[k];
+        if (s->key_event)
+            close_slot(s);
+        if (s->key_event)
+            CloseHandle(s->key_event);
+        if (s->anchor_event)
+            CloseHandle(s->anchor_event);
+        free(s->path);
+    }
+    memset(w, 0, sizeof *w);
+}
+
+/* Opens for notification the nearest existing key above path (the parent
+ * first).  Returns NULL only if even HKLM\System cannot be opened. */
+static HKEY open_ancestor(const WCHAR *path)
+{
+    size_t len = wcslen(path);
+    WCHAR *p = malloc((len + 1) * sizeof *p);
+    HKEY key = NULL;
+
+    if (!p)
+        return NULL;
+    memcpy(p, path, (len + 1) * sizeof *p);
+    for (;;) {
+        WCHAR *cut = wcsrchr(p, L'\\');
+        if (!cut)
+            break;
+        *cut = L'\0';
+        if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, p, 0, KEY_NOTIFY | EPG_REG_VIEW,
+                          &key) == ERROR_SUCCESS)
+            break;
+        key = NULL;
+    }
+    free(p);
+    return key;
+}
+
+static LONG open_key(const watch_slot *s, HKEY *key)
+{
+    return RegOpenKeyExW(HKEY_LOCAL_MACHINE, s->path, 0,
+                         KEY_NOTIFY | KEY_QUERY_VALUE | EPG_REG_VIEW, key);
+}
+
+static void resolve(watcher *w, watch_slot *s)
+{
+    int attempt;
+
+    w->resolves++;
+    close_slot(s);
+    /* A few rounds close the race where the key appears while the
+     * ancestor watch is being set up. */
+    for (attempt = 0; attempt < 8; attempt++) {
+        LONG rc = open_key(s, &s->key);
+
+        if (rc == ERROR_SUCCESS) {
+            rc = RegNotifyChangeKeyValue(s->key, FALSE, KEY_FILTER,
+                                         s->key_event, TRUE);
+            if (rc != ERROR_SUCCESS) {
+                RegCloseKey(s->key);
+                s->key = NULL;
+                ResetEvent(s->key_event);
+                if (rc == ERROR_KEY_DELETED)
+                    continue;   /* deleted under us: look again */
+            } else {
+                /* Wine 8.0 does not signal a deleted key's own
+                 * notification (Windows does); the parent's name watch
+                 * fires on both. */
+                s->anchor = open_ancestor(s->path);
+                if (s->anchor &&
+                    RegNotifyChangeKeyValue(s->anchor, FALSE, REG_NOTIFY_CHANGE_NAME,
+                                            s->anchor_event, TRUE) != ERROR_SUCCESS) {
+                    RegCloseKey(s->anchor);
+                    s->anchor = NULL;
+                }
+                s->state = WATCH_WATCHED;
+                s->error = 0;
+                return;
+            }
+        }
+        if (rc == ERROR_FILE_NOT_FOUND) {
+            HKEY probe;
+            s->anchor = open_ancestor(s->path);
+            if (s->anchor)
+                RegNotifyChangeKeyValue(s->anchor, FALSE, REG_NOTIFY_CHANGE_NAME,
+                                        s->anchor_event, TRUE);
+            /* Armed; did the key appear meanwhile? */
+            if (open_key(s, &probe) == ERROR_SUCCESS) {
+                RegCloseKey(probe);
+                close_slot(s);
+                continue;
+            }
+            s->state = WATCH_MISSING;
+            s->error = 0;
+            return;
+        }
+        s->state = WATCH_FAILED;
+        s->error = (DWORD)rc;
+        s->anchor = open_ancestor(s->path);
+        if (s->anchor)
+            RegNotifyChangeKeyValue(s->anchor, TRUE, RETRY_FILTER,
+                                    s->anchor_event, TRUE);
+        return;
+    }
+    /* The key kept appearing and vanishing; watch from above and let the
+     * next change settle it. */
+    s->state = WATCH_MISSING;
+    s->error = 0;
+}
+
+void watcher_arm_all(watcher *w)
+{
+    size_t k;
+
+    for (k = 0; k < w->count; k++)
+        resolve(w, &w->slots[k]);
+}
+
+size_t watcher_handles(const watcher *w, HANDLE *out, size_t max)
+{
+    size_t k, n = 0;
+
+    for (k = 0; k < w->count && n + 2 <= max; k++) {
+        out[n++] = w->slots[k].key_event;
+        out[n++] = w->slots[k].anchor_event;
+    }
+    return n;
+}
+
+static int signalled(HANDLE h)
+{
+    return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+}
+
+uint32_t watcher_service(watcher *w)
+{
+    uint32_t changed = 0;
+    size_t k;
+
+    for (k = 0; k < w->count; k++) {
+        watch_slot *s = &w->slots[k];
+        int key_fired = signalled(s->key_event);
+        int anchor_fired = signalled(s->anchor_event);
+
+        if (!key_fired && !anchor_fired)
+            continue;
+        changed |= 1u << k;
+        if (anchor_fired || s->state != WATCH_WATCHED) {
+            resolve(w, s);
+            continue;
+        }
+        ResetEvent(s->key_event);
+        if (RegNotifyChangeKeyValue(s->key, FALSE, KEY_FILTER, s->key_event,
+                                    TRUE) != ERROR_SUCCESS)
+            resolve(w, s);   /* typically ERROR_KEY_DELETED */
+    }
+    return changed;
+}
+
+DWORD watcher_error(const watcher *w, size_t k)
+{
+    return w->slots[k].state == WATCH_FAILED ? w->slots[k].error : 0;
+}

@@ -1,0 +1,182 @@
+"""The scenarios the service must handle, written once and run twice: by
+the service under Wine's SCM (events read from Wine's eventlog channel) and
+by "exchportguard run" (events read as the text FormatMessageW rendered
+from the exe's own message table)."""
+import time
+
+from winetest import HKLM_SERVICES, check, has, path, settle, wait_for
+
+IS = HKLM_SERVICES + r"\MSExchangeIS\ParametersSystem"
+SA = HKLM_SERVICES + r"\MSExchangeSA\Parameters"
+SRS = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
+RPC = HKLM_SERVICES + r"\MSExchangeRPC\ParametersSystem"
+AB = HKLM_SERVICES + r"\MSExchangeAB\Parameters"
+OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
+
+IS_TCP = path(r"MSExchangeIS\ParametersSystem", "TCP/IP Port")
+IS_HTTP = path(r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port")
+SA_HTTP = path(r"MSExchangeSA\Parameters", "HTTP Port")
+SA_TCP = path(r"MSExchangeSA\Parameters", "TCP/IP Port")
+SRS_TCP = path(r"MSExchangeSRS\Parameters", "TCP/IP")
+RPC_TCP = path(r"MSExchangeRPC\ParametersSystem", "TCP/IP Port")
+AB_TCP = path(r"MSExchangeAB\Parameters", "RpcTcpPort")
+
+# The budget from a registry write to its event.
+REACTION = 1.0
+
+
+def plant_baseline(pfx):
+    """RPC over HTTP as usually configured; SRS, RPC and AB not installed."""
+    pfx.reg_add(SA, "HTTP Port", "REG_DWORD", 6002)
+    pfx.reg_add(SA, "Rpc/HTTP NSPI Port", "REG_DWORD", 6004)
+    pfx.reg_add(IS, "Rpc/HTTP Port", "REG_DWORD", 6001)
+
+
+def ids(evs):
+    return [e.id for e in evs]
+
+
+def expect(log, mark, pred, what, timeout=REACTION):
+    ev, took = wait_for(log, pred, timeout=timeout, after=mark)
+    check(ev is not None, "%s within %.1f s (%s)" % (what, timeout,
+          "%.3f s" % took if ev else "not seen; got %s" % ids(log.events()[mark:])))
+    return ev
+
+
+def expect_startup(log, rendered):
+    evs = log.events()
+    check(len(evs) > 0 and evs[0].id == 1000, "1000 is the first event")
+    if evs and evs[0].id == 1000:
+        ev = evs[0]
+        check("9" in ev.blob() and SA_HTTP in ev.blob(), "1000 lists the watched values")
+        if rendered:
+            check("started. It watches 9 Exchange static port values" in ev.text,
+                  "1000 rendered from the message table")
+        else:
+            check(ev.strings[1] == "9" and ev.level == "Information",
+                  "1000: 9 watched values, Information")
+    for key in (r"MSExchangeSRS\Parameters", r"MSExchangeRPC\ParametersSystem",
+                r"MSExchangeAB\Parameters"):
+        check(any(e.id == 1310 and path(key) in e.blob() for e in evs),
+              "1310 for %s, absent at start" % key)
+    check(sum(1 for e in evs if e.id == 1310) == 3, "exactly three 1310 at start")
+    no = [e for e in evs if e.id == 1103]
+    check(len(no) == 1, "1103 at start: no conflicts")
+    if no and not rendered:
+        check(no[0].strings == ["3"], "1103 counts the 3 configured ports")
+    if no and rendered:
+        check("No port conflicts: the 3 configured" in no[0].text, "1103 rendered")
+    check(not any(e.id == 1100 for e in evs), "no conflict at start")
+
+
+def run_all(pfx, log, rendered, mark_start=0):
+    """Every scenario of the service issue, in order; the engine is
+    running and has written its start events."""
+
+    print("conflict planted with reg.exe")
+    mark = log.count()
+    pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6001)
+    ev = expect(log, mark, has(1100, IS_TCP, IS_HTTP, "6001"), "1100 naming both values")
+    if ev and rendered:
+        check("Port conflict on TCP port 6001: the registry value " + IS_HTTP in ev.text and
+              "just above 5000" in ev.text and "Outlook Anywhere" in ev.text,
+              "1100 text: both paths, components and the remedy")
+        check(ev.level == "Error" and ev.category == "Port conflict",
+              "1100 is an Error in category Port conflict")
+    if ev and not rendered:
+        check(ev.strings == ["6001", IS_HTTP, "Information Store port for RPC over HTTP",
+                             IS_TCP, "Information Store TCP/IP port"],
+              "1100 insertion strings: port, path, component, path, component")
+        check(ev.level == "Error" and ev.category == 2, "1100 is an Error in category 2")
+    settle(log)
+    check(ids(log.events()[mark:]).count(1100) == 1, "one 1100, not repeated")
+
+    print("an unchanged state writes nothing")
+    mark = log.count()
+    pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6001)
+    pfx.reg_add(SA, "HTTP Port", "REG_DWORD", 6002)
+    settle(log)
+    check(log.count() == mark, "no event for rewriting the same data (%s)"
+          % ids(log.events()[mark:]))
+
+    print("removing the conflict")
+    mark = log.count()
+    pfx.reg_delete_value(IS, "TCP/IP Port")
+    expect(log, mark, has(1101, IS_TCP, IS_HTTP, "6001"), "1101")
+    ev = expect(log, mark, has(1103), "1103")
+    settle(log)
+    got = ids(log.events()[mark:])
+    check(got == [1101, 1103], "exactly 1101 then 1103 (%s)" % got)
+
+    print("an unusable value")
+    mark = log.count()
+    pfx.reg_add(SA, "TCP/IP Port", "REG_SZ", "60 01")
+    ev = expect(log, mark, has(1200, SA_TCP, "REG_SZ", '"60 01"', "white space"),
+                "1200 naming the value, type, data and reason")
+    if ev and rendered:
+        check("is present but does not hold a usable TCP port" in ev.text, "1200 rendered")
+    mark = log.count()
+    pfx.reg_add(SA, "TCP/IP Port", "REG_DWORD", 6010)
+    expect(log, mark, has(1201, SA_TCP, "6010"), "1201 once usable again")
+
+    print("a key deleted while its value conflicts, then re-created")
+    mark = log.count()
+    pfx.reg_add(SRS, "TCP/IP", "REG_DWORD", 6002)
+    expect(log, mark, has(1311, path(r"MSExchangeSRS\Parameters")), "1311: SRS key created")
+    expect(log, mark, has(1100, SRS_TCP, SA_HTTP, "6002"), "1100 SRS/SA on 6002")
+    settle(log)
+    mark = log.count()
+    pfx.reg_delete_key(SRS)
+    expect(log, mark, has(1101, SRS_TCP, SA_HTTP, "6002"), "1101 when the key is deleted")
+    expect(log, mark, has(1310, path(r"MSExchangeSRS\Parameters")), "1310: key gone")
+    expect(log, mark, has(1103), "1103: no conflicts left")
+    settle(log)
+    mark = log.count()
+    pfx.reg_add(SRS, "TCP/IP", "REG_DWORD", 6002)
+    expect(log, mark, has(1311, path(r"MSExchangeSRS\Parameters")), "1311 on re-creation")
+    expect(log, mark, has(1100, SRS_TCP, SA_HTTP, "6002"), "1100 again after re-creation")
+    settle(log)
+    mark = log.count()
+    pfx.reg_delete_value(SRS, "TCP/IP")
+    expect(log, mark, has(1101, SRS_TCP), "1101")
+    settle(log)
+
+    print("keys absent at start, created later")
+    mark = log.count()
+    pfx.reg_add(AB, "RpcTcpPort", "REG_SZ", "59532")
+    expect(log, mark, has(1311, path(r"MSExchangeAB\Parameters")), "1311: AB key created")
+    ev = expect(log, mark, has(1210, AB_TCP, "59532", "49152", "65535"),
+                "then its finding: 1210, 59532 in the dynamic range")
+    if ev and not rendered:
+        check(len(ev.strings) == 5 and ev.strings[4].startswith(("measured", "assumed")),
+              "1210 says where the range came from (%r)" % (ev.strings[4:] or None))
+    settle(log)
+    seq = ids(log.events()[mark:])
+    check(1311 in seq and 1210 in seq and seq.index(1311) < seq.index(1210),
+          "1311 before the findings (%s)" % seq)
+    mark = log.count()
+    pfx.reg_add(RPC, "TCP/IP Port", "REG_DWORD", 59532)
+    expect(log, mark, has(1311, path(r"MSExchangeRPC\ParametersSystem")), "1311: RPC key")
+    expect(log, mark, has(1100, RPC_TCP, AB_TCP, "59532"), "1100 between the 2010 values")
+    settle(log)
+
+    print("a Parameters change applies without restart")
+    mark = log.count()
+    pfx.reg_add(OWN, "CheckDynamicRange", "REG_DWORD", 0)
+    expect(log, mark, has(1211, AB_TCP, "59532"), "1211: range check switched off live")
+    expect(log, mark, has(1211, RPC_TCP, "59532"), "1211 for the RPC value too")
+    mark = log.count()
+    pfx.reg_add(OWN, "CoalesceMilliseconds", "REG_SZ", "fast")
+    ev = expect(log, mark, has(1002, "CoalesceMilliseconds", '"fast"', "REG_DWORD", "200"),
+                "1002 for a setting of the wrong type, default named")
+    if ev and rendered:
+        check("cannot be used" in ev.text and "uses the default, 200" in ev.text,
+              "1002 rendered")
+    mark = log.count()
+    pfx.reg_add(OWN, "MaxEventsPerMinute", "REG_DWORD", 999999)
+    expect(log, mark, has(1002, "MaxEventsPerMinute", "999999", "outside"), "1002 out of range")
+    settle(log)
+    mark = log.count()
+    pfx.reg_delete_value(RPC, "TCP/IP Port")
+    expect(log, mark, has(1101, RPC_TCP, AB_TCP), "still watching after bad settings")
+    settle(log)

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""The same scenarios through "exchportguard run": every event is printed
+with the text FormatMessageW renders from the exe's own message table, so
+these checks prove the message table is in the exe and says what the event
+contract promises."""
+import os
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenarios  # noqa: E402
+from winetest import (ConsoleLog, Prefix, check, common_args, finish,  # noqa: E402
+                      has, require, settle, wait_for)
+
+args = common_args()
+os.makedirs(args.work, exist_ok=True)
+pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
+EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
+out = os.path.join(args.work, "run.out")
+proc = None
+
+try:
+    pfx.start_session(os.path.join(args.work, "session.log"))
+    scenarios.plant_baseline(pfx)
+    proc = pfx.popen([EXE, "run"], out, os.path.join(args.work, "run.err"))
+    log = ConsoleLog(out)
+    ev, _ = wait_for(log, has(1103), timeout=20)
+    require(ev is not None, "run printed its start events")
+    settle(log)
+    scenarios.expect_startup(log, rendered=True)
+    evs = log.events()
+    check(evs[0].level == "Information" and evs[0].category == "Service",
+          "header: level and category name from the message table")
+
+    scenarios.run_all(pfx, log, rendered=True)
+
+    print("Ctrl+C")
+    mark = log.count()
+    # Wine turns SIGINT into CTRL_C_EVENT for the process.
+    proc.send_signal(signal.SIGINT)
+    try:
+        rc = proc.wait(timeout=10)
+    except Exception:
+        rc = None
+    check(rc == 0, "run exits 0 on Ctrl+C (got %s)" % rc)
+    ev, _ = wait_for(log, has(1001), timeout=2, after=mark)
+    check(ev is not None and "ExchPortGuard stopped." in ev.text, "1001 rendered on Ctrl+C")
+    r = pfx.run(EXE, "run", "--nonsense")
+    check(r.rc == 3 and "unknown option" in r.err, "run: unknown option, exit 3")
+finally:
+    if proc and proc.poll() is None:
+        proc.kill()
+    pfx.kill()
+finish("wine.run_console")

@@ -1,0 +1,456 @@
+"""Helpers for ExchPortGuard's end-to-end tests under Wine.
+
+Every test gets its own Wine prefix, cloned from a template made once per
+build (tests/wine/make_prefix.py), and its own wineserver.  The traps of
+../shared/wine-notes.md are handled here, once:
+
+  * never a pipe to a wine process (the wineserver would inherit it and the
+    pipe would never close): every command writes to files;
+  * services live only as long as the wineserver: a session starts it
+    persistent (wineserver -p) and ends it with wineserver -k;
+  * ReportEventW in Wine stores nothing but prints the event on the
+    "eventlog" debug channel of the process that started the session, so the
+    session's first wine process runs with WINEDEBUG=+eventlog and its stderr
+    in a file, and EventLog parses that file.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HKLM_SERVICES = r"HKLM\System\CurrentControlSet\Services"
+EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog"
+
+
+def find_wine():
+    for cand in ("/usr/lib/wine/wine64", "/usr/lib64/wine/wine64"):
+        if os.access(cand, os.X_OK):
+            return cand
+    return shutil.which("wine64") or shutil.which("wine")
+
+
+WINE = find_wine()
+WINESERVER = shutil.which("wineserver") or "/usr/lib/wine/wineserver"
+
+
+class TestFailure(Exception):
+    pass
+
+
+_failures = []
+
+
+def check(cond, what):
+    """Records a failed assertion and keeps going, so one run shows every
+    problem; finish() turns them into the exit code."""
+    if cond:
+        print("  ok   " + what, flush=True)
+    else:
+        print("  FAIL " + what, flush=True)
+        _failures.append(what)
+    return cond
+
+
+def require(cond, what):
+    """An assertion the rest of the test cannot go on without."""
+    if not check(cond, what):
+        raise TestFailure(what)
+
+
+def finish(name):
+    if _failures:
+        print("%s: %d failure(s)" % (name, len(_failures)))
+        for f in _failures:
+            print("  - " + f)
+        sys.exit(1)
+    print("%s: all checks passed" % name)
+    sys.exit(0)
+
+
+# --- prefixes ---------------------------------------------------------------
+
+def base_env(prefix):
+    env = dict(os.environ)
+    env["WINEPREFIX"] = prefix
+    env["WINEDLLOVERRIDES"] = "mscoree,mshtml="
+    env["WINEDEBUG"] = "-all"
+    env.pop("DISPLAY", None)    # no X server: keep wine from looking for one
+    return env
+
+
+def make_template(path):
+    """Creates a booted prefix at path (wine-notes.md item 1)."""
+    tmp = path + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    env = base_env(tmp)
+    with open(path + ".log", "w") as log:
+        subprocess.run([WINE, "wineboot", "-i"], env=env, stdout=log,
+                       stderr=log, stdin=subprocess.DEVNULL, check=True,
+                       timeout=300)
+        # msiexec run right after wineboot -i fails to start services.
+        subprocess.run([WINESERVER, "-w"], env=env, stdout=log, stderr=log,
+                       check=True, timeout=300)
+    os.rename(tmp, path)
+
+
+def clone_prefix(template, dest):
+    """Copies a template prefix.  The 600 MB of builtin DLLs under
+    system32 are hard-linked (Wine never writes them); everything else,
+    the registry files above all, is copied."""
+    shutil.rmtree(dest, ignore_errors=True)
+    sys32 = os.path.join(template, "drive_c", "windows", "system32") + os.sep
+
+    def link_or_copy(src, dst):
+        if src.startswith(sys32):
+            try:
+                os.link(src, dst)
+                return dst
+            except OSError:
+                pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(template, dest, symlinks=True, copy_function=link_or_copy)
+
+
+class Result:
+    def __init__(self, rc, out, err):
+        self.rc, self.out, self.err = rc, out, err
+
+    def __repr__(self):
+        return "rc=%s out=%r err=%r" % (self.rc, self.out[-400:], self.err[-400:])
+
+
+class Prefix:
+    """A private Wine prefix with its own wineserver."""
+
+    def __init__(self, path, template):
+        self.path = path
+        clone_prefix(template, path)
+        self.env = base_env(path)
+        self.tmp = os.path.join(path, "drive_c", "epgtest")
+        os.makedirs(self.tmp, exist_ok=True)
+        self.session_log = None
+
+    def unix_path(self, winpath):
+        assert winpath[:3].upper() == "C:\\"
+        return os.path.join(self.path, "drive_c", *winpath[3:].split("\\"))
+
+    def install_file(self, src, winpath):
+        dst = self.unix_path(winpath)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy2(src, dst)
+        return winpath
+
+    def run(self, *args, timeout=120, env=None, stdin_text=None):
+        """Runs a wine program; output goes through files, never pipes."""
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            stdin = subprocess.DEVNULL
+            if stdin_text is not None:
+                stdin = tempfile.TemporaryFile()
+                stdin.write(stdin_text.encode())
+                stdin.seek(0)
+            try:
+                p = subprocess.run([WINE] + list(args), env=e, stdout=out,
+                                   stderr=err, stdin=stdin, timeout=timeout)
+                rc = p.returncode
+            except subprocess.TimeoutExpired:
+                rc = "timeout"
+            out.seek(0)
+            err.seek(0)
+            return Result(rc, out.read().decode("utf-8", "replace"),
+                          err.read().decode("utf-8", "replace"))
+
+    def popen(self, args, stdout_path, stderr_path, env=None):
+        """Starts a wine program in the background with output in files."""
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        out = open(stdout_path, "wb")
+        err = open(stderr_path, "wb")
+        p = subprocess.Popen([WINE] + list(args), env=e, stdout=out, stderr=err,
+                             stdin=subprocess.DEVNULL)
+        out.close()
+        err.close()
+        return p
+
+    # --- the registry, through Wine's own reg.exe -------------------------
+
+    def reg(self, *args):
+        return self.run("reg", *args)
+
+    def reg_add(self, key, name, typ, data):
+        r = self.reg("add", key, "/v", name, "/t", typ, "/d", str(data), "/f")
+        if r.rc != 0:
+            raise TestFailure("reg add %s\\%s failed: %r" % (key, name, r))
+        return r
+
+    def reg_delete_value(self, key, name):
+        return self.reg("delete", key, "/v", name, "/f")
+
+    def reg_delete_key(self, key):
+        return self.reg("delete", key, "/f")
+
+    def reg_import(self, text):
+        """Imports a .reg file: the way to plant any type with any bytes,
+        such as a 3-byte REG_DWORD (hex(4):01,02,03)."""
+        name = "import%d.reg" % int(time.time() * 1e6)
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", newline="\r\n") as f:
+            f.write("Windows Registry Editor Version 5.00\n\n" + text)
+        r = self.reg("import", "C:\\epgtest\\" + name)
+        if r.rc != 0:
+            raise TestFailure("reg import failed: %r\n%s" % (r, text))
+        return r
+
+    def reg_query(self, key, name=None):
+        """Returns {value name: (type, data text)} or None if the key is
+        missing (or just the pair for one value)."""
+        args = ["query", key] + (["/v", name] if name else [])
+        r = self.reg(*args)
+        if r.rc != 0:
+            return None
+        values = {}
+        for line in r.out.splitlines():
+            m = re.match(r"^    (.*?)    (REG_\w+)    ?(.*)$", line)
+            if m:
+                values[m.group(1)] = (m.group(2), m.group(3))
+        if name:
+            return values.get(name)
+        return values
+
+    def key_exists(self, key):
+        return self.reg("query", key).rc == 0
+
+    # --- sessions ----------------------------------------------------------
+
+    def start_session(self, log_path):
+        """A persistent wineserver whose services report into log_path."""
+        self.session_log = log_path
+        e = dict(self.env)
+        e["WINEDEBUG"] = EVENTLOG_DEBUG
+        with open(log_path + ".server", "wb") as f:
+            subprocess.run([WINESERVER, "-p"], env=e, stdout=f, stderr=f,
+                           check=True)
+        # The first process starts services.exe, which inherits its
+        # environment and stderr: this file is where events appear.
+        with open(log_path, "wb") as err:
+            subprocess.run([WINE, "cmd", "/c", "exit"], env=e,
+                           stdout=subprocess.DEVNULL, stderr=err,
+                           stdin=subprocess.DEVNULL, timeout=120)
+        return EventLog(log_path)
+
+    def kill(self):
+        subprocess.run([WINESERVER, "-k"], env=self.env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # wineserver -k returns before every process is gone.
+        subprocess.run([WINESERVER, "-w"], env=self.env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=60)
+
+    # --- services ----------------------------------------------------------
+
+    def sc(self, *args):
+        return self.run("sc", *args)
+
+    def service_state(self, name="ExchPortGuard"):
+        r = self.sc("query", name)
+        m = re.search(r"STATE\s*:\s*\d+\s+(\w+)", r.out)
+        return m.group(1) if m else None
+
+    def wait_state(self, state, timeout=10.0, name="ExchPortGuard"):
+        end = time.time() + timeout
+        while True:
+            s = self.service_state(name)
+            if s == state or time.time() > end:
+                return s
+            time.sleep(0.1)
+
+
+# --- events ------------------------------------------------------------------
+
+class Event:
+    def __init__(self, eid, level, category, strings, text=None, seq=0):
+        self.id = eid
+        self.level = level
+        self.category = category
+        self.strings = strings
+        self.text = text            # rendered message (run mode)
+        self.seq = seq
+        self.time = None
+
+    def blob(self):
+        """What "contains" looks in: the insertion strings, and the
+        rendered text when there is one."""
+        return "\n".join(self.strings) + ("\n" + self.text if self.text else "")
+
+    def __repr__(self):
+        return "Event(%d, %r)" % (self.id, self.strings if self.strings else
+                                  (self.text or "")[:200])
+
+
+_FIXME = re.compile(r"^([0-9a-f]+):fixme:advapi:ReportEventW \(([0-9A-Fa-f]+),"
+                    r"0x([0-9a-f]+),0x([0-9a-f]+),0x([0-9a-f]+),[0-9A-Fa-f]+,"
+                    r"0x([0-9a-f]+),")
+_STRING = re.compile(r'^([0-9a-f]+):(?:err|warn|trace):eventlog:ReportEventW '
+                     r'L"(.*)"(\.\.\.)?$')
+
+
+def unescape_debugstr(s):
+    """Undoes Wine's debugstr_w escaping."""
+    out, i = [], 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            n = s[i + 1]
+            if n == "n":
+                out.append("\n"); i += 2; continue
+            if n == "r":
+                out.append("\r"); i += 2; continue
+            if n == "t":
+                out.append("\t"); i += 2; continue
+            if n == "x" and re.match(r"[0-9a-fA-F]{4}", s[i + 2:i + 6]):
+                out.append(chr(int(s[i + 2:i + 6], 16))); i += 6; continue
+            if re.match(r"[0-7]{3}", s[i + 1:i + 4]):
+                out.append(chr(int(s[i + 1:i + 4], 8))); i += 4; continue
+            out.append(n); i += 2; continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+LEVELS = {1: "Error", 2: "Warning", 4: "Information"}
+
+
+class EventLog:
+    """Events the service wrote, parsed from the Wine session's stderr."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def events(self):
+        try:
+            with open(self.path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+        except FileNotFoundError:
+            return []
+        evs, open_ev = [], {}
+        for line in lines:
+            m = _FIXME.match(line)
+            if m:
+                tid = m.group(1)
+                ev = Event(int(m.group(5), 16) & 0xFFFF,
+                           LEVELS.get(int(m.group(3), 16), m.group(3)),
+                           int(m.group(4), 16), [], seq=len(evs))
+                ev.expected = int(m.group(6), 16)
+                ev.full_id = int(m.group(5), 16)
+                evs.append(ev)
+                open_ev[tid] = ev
+                continue
+            m = _STRING.match(line)
+            if m and m.group(1) in open_ev:
+                ev = open_ev[m.group(1)]
+                s = unescape_debugstr(m.group(2))
+                if m.group(3):
+                    s += "..."      # Wine shortens long strings in traces
+                ev.strings.append(s)
+        return evs
+
+    def count(self):
+        return len(self.events())
+
+
+class ConsoleLog:
+    """Events printed by "exchportguard run", parsed from its stdout."""
+
+    HEADER = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (Information|Warning|"
+                        r"Error) (\d+) \((.*)\)\r?$")
+
+    def __init__(self, path):
+        self.path = path
+
+    def events(self):
+        try:
+            with open(self.path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+        except FileNotFoundError:
+            return []
+        evs, cur, body = [], None, []
+        for line in lines:
+            m = self.HEADER.match(line)
+            if m:
+                if cur:
+                    cur.text = "\n".join(body).strip()
+                cur = Event(int(m.group(3)), m.group(2), m.group(4), [],
+                            seq=len(evs))
+                cur.time = m.group(1)
+                evs.append(cur)
+                body = []
+            elif cur:
+                body.append(line.rstrip("\r"))
+        if cur:
+            cur.text = "\n".join(body).strip()
+        return evs
+
+    def count(self):
+        return len(self.events())
+
+
+def wait_for(log, pred, timeout=5.0, after=0):
+    """Waits until an event at index >= after satisfies pred; returns it
+    and the time it took, or (None, timeout)."""
+    start = time.time()
+    while True:
+        for ev in log.events()[after:]:
+            if pred(ev):
+                return ev, time.time() - start
+        if time.time() - start > timeout:
+            return None, timeout
+        time.sleep(0.02)
+
+
+def has(eid, *needles):
+    """Predicate: event eid whose strings/text contain every needle."""
+    def pred(ev):
+        return ev.id == eid and all(n in ev.blob() for n in needles)
+    pred.__doc__ = "%d containing %r" % (eid, needles)
+    return pred
+
+
+def settle(log, quiet=0.6, timeout=10.0):
+    """Waits until no new event arrived for `quiet` seconds."""
+    end = time.time() + timeout
+    n = log.count()
+    last = time.time()
+    while time.time() < end:
+        time.sleep(0.05)
+        m = log.count()
+        if m != n:
+            n, last = m, time.time()
+        elif time.time() - last >= quiet:
+            break
+    return n
+
+
+def path(key, value=None):
+    """Full display path as events print it."""
+    p = HKLM_SERVICES + "\\" + key
+    return p + "\\" + value if value else p
+
+
+def common_args(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exe", required=True, help="exchportguard.exe")
+    ap.add_argument("--template", required=True, help="template prefix")
+    ap.add_argument("--work", required=True, help="scratch directory")
+    ap.add_argument("--msi", action="append", default=[], help="MSI files")
+    ap.add_argument("--tools", help="directory of test tools (*.exe)")
+    ap.add_argument("--source", help="source tree")
+    return ap.parse_args(argv)
