@@ -6,7 +6,10 @@
 #include "regread.h"
 #include "winutil.h"
 
-#define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME)
+/* SECURITY too: a key whose ACL is changed so it can no longer be read must
+ * be reported (1300) at once, not at its next value change. */
+#define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME | \
+                    REG_NOTIFY_CHANGE_SECURITY)
 #define RETRY_FILTER (REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET | \
                       REG_NOTIFY_CHANGE_SECURITY)
 
@@ -64,13 +67,15 @@ void watcher_free(watcher *w)
 }
 
 /* Opens for notification the nearest existing key above path (the parent
- * first).  Returns NULL only if even HKLM\System cannot be opened. */
-static HKEY open_ancestor(const WCHAR *path)
+ * first).  *levels says how far up it is: 1 for the parent.  Returns NULL
+ * only if even HKLM\System cannot be opened. */
+static HKEY open_ancestor(const WCHAR *path, int *levels)
 {
     size_t len = wcslen(path);
     WCHAR *p = malloc((len + 1) * sizeof *p);
     HKEY key = NULL;
 
+    *levels = 0;
     if (!p)
         return NULL;
     memcpy(p, path, (len + 1) * sizeof *p);
@@ -79,6 +84,7 @@ static HKEY open_ancestor(const WCHAR *path)
         if (!cut)
             break;
         *cut = L'\0';
+        ++*levels;
         if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, p, 0, KEY_NOTIFY | EPG_REG_VIEW,
                           &key) == ERROR_SUCCESS)
             break;
@@ -94,68 +100,81 @@ static LONG open_key(const watch_slot *s, HKEY *key)
                          KEY_NOTIFY | KEY_QUERY_VALUE | EPG_REG_VIEW, key);
 }
 
+/* Watches the key from above: arms s->anchor (already open). */
+static LONG arm_anchor(watch_slot *s, BOOL subtree, DWORD filter)
+{
+    return RegNotifyChangeKeyValue(s->anchor, subtree, filter, s->anchor_event, TRUE);
+}
+
+/* The order matters.  The watch from above is armed before the key is
+ * opened, so a deletion or re-creation of the key at any later moment
+ * signals it; the key handle opened afterwards can then never be a stale
+ * one nobody will tell us about.  (Opening first and arming the parent
+ * second loses a delete-and-re-create that falls between the two, which a
+ * tight delete/create loop hits.) */
 static void resolve(watcher *w, watch_slot *s)
 {
     int attempt;
 
     w->resolves++;
-    close_slot(s);
-    /* A few rounds close the race where the key appears while the
-     * ancestor watch is being set up. */
     for (attempt = 0; attempt < 8; attempt++) {
-        LONG rc = open_key(s, &s->key);
+        int levels;
+        LONG rc;
 
+        close_slot(s);
+        s->anchor = open_ancestor(s->path, &levels);
+        if (s->anchor && arm_anchor(s, FALSE, REG_NOTIFY_CHANGE_NAME) != ERROR_SUCCESS) {
+            RegCloseKey(s->anchor);
+            s->anchor = NULL;
+        }
+        rc = open_key(s, &s->key);
         if (rc == ERROR_SUCCESS) {
-            rc = RegNotifyChangeKeyValue(s->key, FALSE, KEY_FILTER,
-                                         s->key_event, TRUE);
-            if (rc != ERROR_SUCCESS) {
-                RegCloseKey(s->key);
-                s->key = NULL;
-                ResetEvent(s->key_event);
-                if (rc == ERROR_KEY_DELETED)
-                    continue;   /* deleted under us: look again */
-            } else {
-                /* Wine 8.0 does not signal a deleted key's own
-                 * notification (Windows does); the parent's name watch
-                 * fires on both. */
-                s->anchor = open_ancestor(s->path);
-                if (s->anchor &&
-                    RegNotifyChangeKeyValue(s->anchor, FALSE, REG_NOTIFY_CHANGE_NAME,
-                                            s->anchor_event, TRUE) != ERROR_SUCCESS) {
-                    RegCloseKey(s->anchor);
-                    s->anchor = NULL;
-                }
+            /* The key exists, so its parent does: if the anchor is higher
+             * up, the parent appeared meanwhile; watch it instead. */
+            if (levels != 1)
+                continue;
+            rc = RegNotifyChangeKeyValue(s->key, FALSE, KEY_FILTER, s->key_event, TRUE);
+            if (rc == ERROR_SUCCESS) {
                 s->state = WATCH_WATCHED;
                 s->error = 0;
                 return;
             }
+            RegCloseKey(s->key);
+            s->key = NULL;
+            if (rc == ERROR_KEY_DELETED)
+                continue;   /* deleted under us: look again */
         }
         if (rc == ERROR_FILE_NOT_FOUND) {
-            HKEY probe;
-            s->anchor = open_ancestor(s->path);
-            if (s->anchor)
-                RegNotifyChangeKeyValue(s->anchor, FALSE, REG_NOTIFY_CHANGE_NAME,
-                                        s->anchor_event, TRUE);
-            /* Armed; did the key appear meanwhile? */
-            if (open_key(s, &probe) == ERROR_SUCCESS) {
-                RegCloseKey(probe);
-                close_slot(s);
-                continue;
-            }
+            /* Wine 8.0 does not signal a deleted key's own notification
+             * (Windows does); the name watch above fires on both, and is
+             * what tells us the key has been created. */
             s->state = WATCH_MISSING;
             s->error = 0;
             return;
         }
+        /* Cannot be opened or watched: retry whenever anything under the
+         * parent changes, including ACLs. */
         s->state = WATCH_FAILED;
         s->error = (DWORD)rc;
-        s->anchor = open_ancestor(s->path);
-        if (s->anchor)
-            RegNotifyChangeKeyValue(s->anchor, TRUE, RETRY_FILTER,
-                                    s->anchor_event, TRUE);
+        if (s->anchor) {
+            RegCloseKey(s->anchor);
+            s->anchor = NULL;
+            ResetEvent(s->anchor_event);
+        }
+        s->anchor = open_ancestor(s->path, &levels);
+        if (s->anchor && arm_anchor(s, TRUE, RETRY_FILTER) != ERROR_SUCCESS) {
+            RegCloseKey(s->anchor);
+            s->anchor = NULL;
+        }
         return;
     }
-    /* The key kept appearing and vanishing; watch from above and let the
-     * next change settle it. */
+    /* The key kept appearing and vanishing; the watch from above is armed
+     * and the next change settles it. */
+    if (s->key) {
+        RegCloseKey(s->key);
+        s->key = NULL;
+        ResetEvent(s->key_event);
+    }
     s->state = WATCH_MISSING;
     s->error = 0;
 }

@@ -6,7 +6,8 @@
  * thread is cancelled when that thread exits.
  *
  * Each key is in one of three states:
- *   WATCHED  the key is open; LAST_SET|NAME on it, NAME on its parent
+ *   WATCHED  the key is open; LAST_SET|NAME|SECURITY on it, NAME on its
+ *            parent
  *   MISSING  not found; NAME on the nearest existing ancestor, so creation of
  *            the next missing level (and so, step by step, the key) is seen
  *   FAILED   could not be opened or watched (access denied, ...); NAME |

@@ -11,13 +11,23 @@
  *       port-b; prints the elapsed milliseconds.
  *   regtool recreate <key> <count>
  *       Deletes and re-creates the key count times (values are lost).
+ *   regtool script <file>
+ *       Runs many steps in one process, one per line, fields separated by
+ *       tabs: put<TAB>key<TAB>value<TAB>type<TAB>hex|fill<TAB>..., 
+ *       delete<TAB>key<TAB>value, deletekey<TAB>key, sleep<TAB>ms.
+ *   regtool proc <image name>
+ *       Prints "<pid> <handle count>" of the first process with that image
+ *       name.
  * Keys are under HKEY_LOCAL_MACHINE. */
 #include <windows.h>
 #include <sddl.h>
+#include <tlhelp32.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "procstat.h"
 
 static int fail(const char *what, LONG rc)
 {
@@ -31,6 +41,28 @@ static int hexval(WCHAR c)
     if (c >= L'a' && c <= L'f') return c - L'a' + 10;
     if (c >= L'A' && c <= L'F') return c - L'A' + 10;
     return -1;
+}
+
+/* RegSetValueExW may add a NUL to a string that lacks one (Wine does);
+ * NtSetValueKey stores exactly the bytes given, on Windows and Wine alike,
+ * which is what a test of unterminated strings needs. */
+typedef struct { USHORT Length, MaximumLength; PWSTR Buffer; } nt_unicode_string;
+typedef LONG(NTAPI *nt_set_value_key_fn)(HANDLE, nt_unicode_string *, ULONG, ULONG,
+                                         const void *, ULONG);
+
+static LONG set_exact(HKEY key, const WCHAR *name, DWORD type, const BYTE *data,
+                      DWORD n)
+{
+    nt_set_value_key_fn set = (nt_set_value_key_fn)(void (*)(void))GetProcAddress(
+        GetModuleHandleW(L"ntdll.dll"), "NtSetValueKey");
+    nt_unicode_string us;
+
+    if (!set)
+        return RegSetValueExW(key, name, 0, type, data, n);
+    us.Length = (USHORT)(wcslen(name) * sizeof(WCHAR));
+    us.MaximumLength = us.Length;
+    us.Buffer = (PWSTR)name;
+    return set(key, &us, 0, type, data, n) ? ERROR_GEN_FAILURE : 0;
 }
 
 static int put(int argc, WCHAR **argv)
@@ -70,7 +102,7 @@ static int put(int argc, WCHAR **argv)
                          KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &key, NULL);
     if (rc)
         return fail("RegCreateKeyExW", rc);
-    rc = RegSetValueExW(key, argv[1], 0, type, data, (DWORD)n);
+    rc = set_exact(key, argv[1], type, data, (DWORD)n);
     RegCloseKey(key);
     free(data);
     return rc ? fail("RegSetValueExW", rc) : 0;
@@ -147,6 +179,79 @@ static int recreate(int argc, WCHAR **argv)
     return 0;
 }
 
+static int script(const WCHAR *file)
+{
+    FILE *f = _wfopen(file, L"rb");
+    char line[4096];
+    int lineno = 0;
+
+    if (!f)
+        return fail("opening the script", (LONG)GetLastError());
+    while (fgets(line, sizeof line, f)) {
+        WCHAR wline[4096], *fields[8], *p;
+        int n = 0, rc = 0;
+
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        MultiByteToWideChar(CP_UTF8, 0, line, -1, wline, 4096);
+        for (p = wline; n < 8; ) {
+            fields[n++] = p;
+            p = wcschr(p, L'\t');
+            if (!p)
+                break;
+            *p++ = L'\0';
+        }
+        if (!wcscmp(fields[0], L"put")) {
+            rc = put(n - 1, fields + 1);
+        } else if (!wcscmp(fields[0], L"delete") && n == 3) {
+            HKEY key;
+            if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, fields[1], 0,
+                              KEY_SET_VALUE | KEY_WOW64_64KEY, &key) == 0) {
+                RegDeleteValueW(key, fields[2]);
+                RegCloseKey(key);
+            }
+        } else if (!wcscmp(fields[0], L"deletekey") && n == 2) {
+            RegDeleteKeyW(HKEY_LOCAL_MACHINE, fields[1]);
+        } else if (!wcscmp(fields[0], L"sleep") && n == 2) {
+            Sleep((DWORD)wcstoul(fields[1], NULL, 10));
+        } else {
+            fprintf(stderr, "regtool: script line %d not understood\n", lineno);
+            rc = 1;
+        }
+        if (rc) {
+            fclose(f);
+            return rc;
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+static int proc(const WCHAR *image)
+{
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    PROCESSENTRY32W pe;
+
+    if (snap == INVALID_HANDLE_VALUE)
+        return fail("CreateToolhelp32Snapshot", (LONG)GetLastError());
+    pe.dwSize = sizeof pe;
+    if (Process32FirstW(snap, &pe)) {
+        do {
+            if (!_wcsicmp(pe.szExeFile, image)) {
+                printf("%lu %ld\n", (unsigned long)pe.th32ProcessID,
+                       procstat_handles(pe.th32ProcessID));
+                CloseHandle(snap);
+                return 0;
+            }
+        } while (Process32NextW(snap, &pe));
+    }
+    CloseHandle(snap);
+    fprintf(stderr, "regtool: no process %ls\n", image);
+    return 1;
+}
+
 int wmain(int argc, WCHAR **argv);
 int wmain(int argc, WCHAR **argv)
 {
@@ -160,6 +265,10 @@ int wmain(int argc, WCHAR **argv)
         return churn(argc - 2, argv + 2);
     if (argc >= 3 && !wcscmp(argv[1], L"recreate"))
         return recreate(argc - 2, argv + 2);
-    fprintf(stderr, "usage: regtool put|deny|allow|churn|recreate ...\n");
+    if (argc == 3 && !wcscmp(argv[1], L"script"))
+        return script(argv[2]);
+    if (argc == 3 && !wcscmp(argv[1], L"proc"))
+        return proc(argv[2]);
+    fprintf(stderr, "usage: regtool put|deny|allow|churn|recreate|proc ...\n");
     return 2;
 }
