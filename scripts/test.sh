@@ -41,7 +41,7 @@ win64_build() {
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
 win64_unit() { ctest --preset win64 -L unit -j2; }
-win64_e2e() { ctest --preset win64 -L wine; }
+win64_e2e() { ctest --preset win64 -L "wine|installer"; }
 
 win32_build() {
     cmake --preset win32 >/dev/null &&

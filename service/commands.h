@@ -12,6 +12,7 @@ int cmd_check(int argc, WCHAR **argv);
 int cmd_run(int argc, WCHAR **argv);
 int cmd_service(int argc, WCHAR **argv);
 int cmd_install(int argc, WCHAR **argv);
+int cmd_configure(int argc, WCHAR **argv);
 int cmd_uninstall(int argc, WCHAR **argv);
 
 void usage(int to_stderr);

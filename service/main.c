@@ -32,6 +32,9 @@ void usage(int to_stderr)
         "                    Install the service and its event source\n"
         "                    (defaults: LocalService, auto). Needs an\n"
         "                    administrator.\n"
+        "  configure         Apply install's service settings (quoted image path,\n"
+        "                    failure actions, restricted SID, privileges) to an\n"
+        "                    existing service; the MSI runs this.\n"
         "  uninstall         Stop the service and remove what install wrote.\n"
         "  service           The entry point the Service Control Manager runs.\n"
         "  --help            Show this text.\n"
@@ -50,6 +53,8 @@ int wmain(int argc, WCHAR **argv)
         return cmd_service(argc - 2, argv + 2);
     if (!wcscmp(cmd, L"install"))
         return cmd_install(argc - 2, argv + 2);
+    if (!wcscmp(cmd, L"configure"))
+        return cmd_configure(argc - 2, argv + 2);
     if (!wcscmp(cmd, L"uninstall"))
         return cmd_uninstall(argc - 2, argv + 2);
     if (!wcscmp(cmd, L"--help") || !wcscmp(cmd, L"-h") || !wcscmp(cmd, L"/?") ||

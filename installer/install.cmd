@@ -1,0 +1,101 @@
+@echo off
+rem ExchPortGuard: install the service with sc.exe and reg.exe, for
+rem administrators who prefer them to "exchportguard install" or the MSI.
+rem The end state is the same as "exchportguard install":
+rem   - service ExchPortGuard, image path "<exe>" service, LocalService,
+rem     automatic start, description, failure actions (restart after 60 s
+rem     twice, then nothing; reset after one day), and on Windows 6.0 and
+rem     later a restricted service SID and no privileges;
+rem   - event source EventLog\Application\ExchPortGuard.
+rem Run it from an elevated command prompt, next to exchportguard.exe.
+rem Every step is checked; the first failure stops the script with its
+rem exit code.
+setlocal EnableExtensions
+
+set "SVC=ExchPortGuard"
+set "EXE=%~dp0exchportguard.exe"
+set "SOURCE=HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\ExchPortGuard"
+set "DESC=Watches the Exchange static RPC port values in the registry and writes an event the moment two of them hold the same TCP port."
+
+if not exist "%EXE%" (
+    echo install.cmd: %EXE% not found; keep this script next to exchportguard.exe. 1>&2
+    exit /b 2
+)
+
+sc query %SVC% >nul 2>&1
+if errorlevel 1 (
+    echo Creating the %SVC% service...
+    sc create %SVC% binPath= "\"%EXE%\" service" start= auto obj= "NT AUTHORITY\LocalService" DisplayName= "ExchPortGuard" >nul
+    if errorlevel 1 goto fail_create
+) else (
+    echo The %SVC% service exists; updating its configuration...
+    sc config %SVC% binPath= "\"%EXE%\" service" start= auto obj= "NT AUTHORITY\LocalService" password= "" DisplayName= "ExchPortGuard" >nul
+    if errorlevel 1 goto fail_config
+)
+
+sc description %SVC% "%DESC%" >nul
+if errorlevel 1 goto fail_description
+
+sc failure %SVC% reset= 86400 actions= restart/60000/restart/60000//0 >nul
+if errorlevel 1 goto fail_failure
+
+rem A restricted service SID and no privileges exist from Windows 6.0 on.
+rem Older sc.exe versions lack these commands (as does Wine's); their
+rem query form tells whether this one has them.
+sc qsidtype %SVC% >nul 2>&1
+if errorlevel 1 (
+    echo Note: this sc.exe cannot set a service SID type ^(sc.exe has it from Windows 6.0 on^); skipped.
+) else (
+    sc sidtype %SVC% restricted >nul
+    if errorlevel 1 goto fail_sidtype
+)
+sc qprivs %SVC% >nul 2>&1
+if errorlevel 1 (
+    echo Note: this sc.exe cannot set required privileges ^(sc.exe has it from Windows 6.0 on^); skipped.
+) else (
+    sc privs %SVC% SeChangeNotifyPrivilege >nul
+    if errorlevel 1 goto fail_privs
+)
+
+echo Registering the event source...
+reg add "%SOURCE%" /v EventMessageFile /t REG_EXPAND_SZ /d "%EXE%" /f >nul
+if errorlevel 1 goto fail_source
+reg add "%SOURCE%" /v CategoryMessageFile /t REG_EXPAND_SZ /d "%EXE%" /f >nul
+if errorlevel 1 goto fail_source
+reg add "%SOURCE%" /v CategoryCount /t REG_DWORD /d 3 /f >nul
+if errorlevel 1 goto fail_source
+reg add "%SOURCE%" /v TypesSupported /t REG_DWORD /d 7 /f >nul
+if errorlevel 1 goto fail_source
+
+echo Installed the %SVC% service and its event source.
+echo Start it with: sc start %SVC%
+exit /b 0
+
+:fail_create
+set "RC=%ERRORLEVEL%"
+echo install.cmd: sc create failed with %RC%; run from an elevated command prompt (5 = access denied). 1>&2
+exit /b %RC%
+:fail_config
+set "RC=%ERRORLEVEL%"
+echo install.cmd: sc config failed with %RC%; the existing service could not be updated. 1>&2
+exit /b %RC%
+:fail_description
+set "RC=%ERRORLEVEL%"
+echo install.cmd: sc description failed with %RC%. 1>&2
+exit /b %RC%
+:fail_failure
+set "RC=%ERRORLEVEL%"
+echo install.cmd: sc failure failed with %RC%; the failure actions are not set. 1>&2
+exit /b %RC%
+:fail_sidtype
+set "RC=%ERRORLEVEL%"
+echo install.cmd: sc sidtype failed with %RC%. 1>&2
+exit /b %RC%
+:fail_privs
+set "RC=%ERRORLEVEL%"
+echo install.cmd: sc privs failed with %RC%. 1>&2
+exit /b %RC%
+:fail_source
+set "RC=%ERRORLEVEL%"
+echo install.cmd: reg add under %SOURCE% failed with %RC%; the event source is not registered. 1>&2
+exit /b %RC%

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""One source of truth for the event contract.  Fails if the core's table
+(common/events.c, printed by contract_dump), the message table
+(messages/exchportguard.mc), docs/events.md, the SCOM management pack and the
+WEF subscription disagree on any event ID, level, category or parameter
+count; and checks that the pack and the subscription are well-formed XML
+whose references all resolve."""
+import argparse
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import mcfile
+
+failures = []
+
+
+def check(cond, what):
+    print(("  ok   " if cond else "  FAIL ") + what)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--dump", required=True, help="the contract_dump program")
+ap.add_argument("--source", required=True)
+args = ap.parse_args()
+SRC = args.source
+
+# --- the core ----------------------------------------------------------------
+core, categories = {}, {}
+for line in subprocess.run([args.dump], check=True, capture_output=True,
+                           text=True).stdout.splitlines():
+    f = line.split("\t")
+    if f[0] == "event":
+        core[int(f[1])] = {"level": f[2], "category": int(f[3]), "n": int(f[4]),
+                           "symbol": f[5]}
+    elif f[0] == "category":
+        categories[int(f[1])] = f[2]
+print("core: %d events, %d categories" % (len(core), len(categories)))
+check(len(core) == 16, "the contract has the 16 events of the service issue")
+
+# --- the message table -------------------------------------------------------
+print("messages/exchportguard.mc")
+mc = mcfile.parse(SRC + "/messages/exchportguard.mc")
+mc_events = {k: v for k, v in mc.items() if k >= 1000}
+check(set(mc_events) == set(core), "same event IDs as the core (%s vs %s)"
+      % (sorted(mc_events), sorted(core)))
+for eid, c in sorted(core.items()):
+    m = mc_events.get(eid)
+    if not m:
+        continue
+    check(m["level"] == c["level"], "%d: level %s in both" % (eid, c["level"]))
+    check(m["symbol"] == c["symbol"], "%d: symbolic name %s in both" % (eid, c["symbol"]))
+    check(m["inserts"] == list(range(1, c["n"] + 1)),
+          "%d: the text uses %%1..%%%d, the core fills %d strings (%s)"
+          % (eid, c["n"], c["n"], m["inserts"]))
+for num, name in categories.items():
+    check(num in mc and mc[num]["text"].strip() == name,
+          "category %d is \"%s\" in the message table" % (num, name))
+
+# --- docs/events.md ----------------------------------------------------------
+print("docs/events.md")
+doc = open(SRC + "/docs/events.md", encoding="utf-8").read()
+sections = {}
+for m in re.finditer(r"^## (\d{4}): (\S+)\n(.*?)(?=^## |\Z)", doc, re.S | re.M):
+    sections[int(m.group(1))] = (m.group(2), m.group(3))
+check(set(sections) == set(core), "a section for every event, and no other (%s)"
+      % sorted(set(sections) ^ set(core)))
+summary = {int(m.group(1)): (m.group(2).strip(), m.group(3).strip()) for m in re.finditer(
+    r"^\| (\d{4}) \| ([^|]+)\|([^|]+)\|", doc, re.M)}
+for eid, c in sorted(core.items()):
+    if eid not in sections:
+        continue
+    symbol, body = sections[eid]
+    lvl = re.search(r"^\| Level \| (\w+) \|", body, re.M)
+    cat = re.search(r"^\| Category \| ([^|(]+)\((\d)\) \|", body, re.M)
+    check(symbol == c["symbol"], "%d: heading names %s" % (eid, c["symbol"]))
+    check(lvl and lvl.group(1) == c["level"], "%d: level %s" % (eid, c["level"]))
+    check(cat and int(cat.group(2)) == c["category"] and
+          cat.group(1).strip() == categories[c["category"]],
+          "%d: category %s (%d)" % (eid, categories[c["category"]], c["category"]))
+    check(summary.get(eid) == (c["level"], categories[c["category"]]),
+          "%d: the summary table agrees (%s)" % (eid, summary.get(eid)))
+    ins = re.search(r"\*\*Insertion strings:\*\*(.*?)\*\*What to do", body, re.S)
+    items = re.findall(r"^\d+\. ", ins.group(1), re.M) if ins else None
+    check(items is not None and len(items) == c["n"],
+          "%d: %d insertion strings documented" % (eid, c["n"]))
+    text = re.search(r"\*\*Text:\*\*\n\n(.*?)\n\n", body, re.S)
+    quoted = "\n".join(l[2:] if l.startswith("> ") else "" for l in
+                       text.group(1).split("\n")) if text else None
+    check(quoted == mcfile.rendered(mc_events[eid]["text"]) if eid in mc_events else False,
+          "%d: the documented text is the message table's" % eid)
+    check("**What to do:**" in body, "%d: says what the operator should do" % eid)
+
+# --- the SCOM management pack ------------------------------------------------
+print("installer/scom/ExchPortGuard.xml")
+try:
+    mp = ET.parse(SRC + "/installer/scom/ExchPortGuard.xml").getroot()
+    check(True, "well-formed XML")
+except ET.ParseError as e:
+    check(False, "well-formed XML (%s)" % e)
+    mp = None
+if mp is not None:
+    check(mp.get("SchemaVersion") == "2.0", "schema 2.0")
+    mp_id = mp.findtext("Manifest/Identity/ID")
+    aliases = {r.get("Alias") for r in mp.iter("Reference")}
+    defined = {mp_id}
+    for tag in ("ClassType", "Discovery", "Rule", "UnitMonitor", "StringResource"):
+        defined |= {e.get("ID") for e in mp.iter(tag)}
+    text = ET.tostring(mp, encoding="unicode")
+    refs = set(re.findall(r'\$MPElement\[Name="([^"]+)"\]', text))
+    for e in mp.iter():
+        for attr in ("Target", "TypeID", "ParentMonitorID", "Base", "AlertMessage",
+                     "ElementID"):
+            if e.get(attr) and not (e.tag == "DataSource" and attr == "ID"):
+                refs.add(e.get(attr))
+    for ref in sorted(refs):
+        if "!" in ref:
+            check(ref.split("!")[0] in aliases, "reference %s: alias declared" % ref)
+        else:
+            check(ref in defined, "reference %s resolves inside the pack" % ref)
+    shown = {(d.get("ElementID"), d.get("SubElementID")) for d in mp.iter("DisplayString")}
+    for eid_ in sorted(defined):
+        check((eid_, None) in shown, "display string for %s" % eid_)
+    for st in mp.iter("OperationalState"):
+        mon = [m for m in mp.iter("UnitMonitor") if st in list(m.iter())][0].get("ID")
+        check((mon, st.get("ID")) in shown, "display string for state %s" % st.get("ID"))
+
+    def event_numbers(el):
+        out = []
+        for se in el.iter("SimpleExpression"):
+            q = se.find("ValueExpression/XPathQuery")
+            v = se.find("ValueExpression/Value")
+            vs = [x for x in se.iter("Value")]
+            if q is not None and q.text == "EventDisplayNumber" and vs:
+                out.append(int(vs[0].text))
+        return out
+
+    def publisher(el):
+        for se in el.iter("SimpleExpression"):
+            q = se.find("ValueExpression/XPathQuery")
+            if q is not None and q.text == "PublisherName":
+                return [x for x in se.iter("Value")][0].text
+        return None
+
+    all_numbers = event_numbers(mp)
+    check(all(n in core for n in all_numbers), "every event number used is in the contract (%s)"
+          % sorted(set(all_numbers)))
+    rules = {}
+    for rule in mp.iter("Rule"):
+        nums = event_numbers(rule)
+        check(len(nums) == 1 and publisher(rule) == "ExchPortGuard",
+              "%s matches one ExchPortGuard event" % rule.get("ID"))
+        if nums:
+            rules[nums[0]] = rule
+    check(sorted(rules) == [1200, 1210, 1300, 1400], "alert rules for 1200, 1210, 1300, 1400 (%s)"
+          % sorted(rules))
+    severity = {"Information": "0", "Warning": "1", "Error": "2"}
+    for num, rule in sorted(rules.items()):
+        params = [p.text for p in rule.find(".//AlertParameters")]
+        want = ["$Data/Params/Param[%d]$" % i for i in range(1, core[num]["n"] + 1)]
+        check(params == want, "%d: alert parameters Param[1..%d] in the contract's order"
+              % (num, core[num]["n"]))
+        check(rule.findtext(".//Severity") == severity[core[num]["level"]],
+              "%d: alert severity matches level %s" % (num, core[num]["level"]))
+        supp = rule.findtext(".//Suppression/SuppressionValue")
+        if num != 1400:
+            check(supp == "$Data/Params/Param[1]$", "%d: suppressed on the path (Param[1])" % num)
+    mons = list(mp.iter("UnitMonitor"))
+    check(len(mons) == 1, "one monitor")
+    if mons:
+        mon = mons[0]
+        first = event_numbers(mon.find("Configuration/FirstExpression"))
+        second = event_numbers(mon.find("Configuration/SecondExpression"))
+        check(first == [1100] and second == [1103], "monitor: unhealthy on 1100, healthy on 1103")
+        states = {s.get("MonitorTypeStateID"): s.get("HealthState") for s in mon.iter("OperationalState")}
+        check(states == {"FirstEventRaised": "Error", "SecondEventRaised": "Success"},
+              "monitor states: Error / Success")
+        check(mon.findtext("AlertSettings/AutoResolve") == "true", "monitor alert auto-resolves")
+        params = [p.text for p in mon.find("AlertSettings/AlertParameters")]
+        idx = [int(re.search(r"Param\[(\d+)\]", p).group(1)) for p in params]
+        check(all(1 <= i <= core[1100]["n"] for i in idx) and {1, 2, 4} <= set(idx),
+              "monitor alert carries the port (1) and both value paths (2, 4): %s" % idx)
+
+# --- the WEF subscription ----------------------------------------------------
+print("installer/wef/ExchPortGuard-subscription.xml")
+NS = "{http://schemas.microsoft.com/2006/03/windows/events/subscription}"
+try:
+    sub = ET.parse(SRC + "/installer/wef/ExchPortGuard-subscription.xml").getroot()
+    check(True, "well-formed XML")
+except ET.ParseError as e:
+    check(False, "well-formed XML (%s)" % e)
+    sub = None
+if sub is not None:
+    check(sub.findtext(NS + "SubscriptionType") == "SourceInitiated", "source-initiated")
+    query = sub.findtext(NS + "Query")
+    try:
+        ql = ET.fromstring(query.strip())
+        select = ql.find("Query/Select").text
+        check(True, "the query is a well-formed QueryList")
+    except (ET.ParseError, AttributeError) as e:
+        select = ""
+        check(False, "the query is a well-formed QueryList (%s)" % e)
+    check("Provider[@Name='ExchPortGuard']" in select, "selects provider ExchPortGuard")
+    ids = sorted(int(x) for x in re.findall(r"EventID=(\d+)", select))
+    check(ids and all(i in core for i in ids), "every event ID selected is in the contract")
+    pairs = [(1100, 1101), (1200, 1201), (1210, 1211), (1300, 1301), (1310, 1311)]
+    check(all((a in ids) == (b in ids) for a, b in pairs),
+          "raises and their clears are collected together")
+    check(ids == sorted(core), "collects every event of the contract (%s)" % ids)
+
+if failures:
+    print("contract: %d failure(s)" % len(failures))
+    sys.exit(1)
+print("contract: all checks passed")

@@ -1,0 +1,48 @@
+"""Reads messages/exchportguard.mc: the message table source."""
+import re
+
+SEVERITY_LEVEL = {"Informational": "Information", "Warning": "Warning", "Error": "Error",
+                  "Success": "Information"}
+
+
+def parse(path):
+    """Returns {id: {"symbol", "severity", "level", "text", "inserts"}}."""
+    messages = {}
+    with open(path, encoding="ascii") as f:
+        lines = f.read().splitlines()
+    i = 0
+    cur = {}
+    while i < len(lines):
+        line = lines[i].strip()
+        i += 1
+        if not line or line.startswith(";"):
+            continue
+        m = re.match(r"^(MessageId|Severity|SymbolicName|Facility)=(\S+)", line)
+        if m:
+            cur[m.group(1)] = m.group(2)
+            continue
+        if line.startswith("Language="):
+            body = []
+            while i < len(lines) and lines[i] != ".":
+                body.append(lines[i])
+                i += 1
+            i += 1
+            if "MessageId" in cur:
+                text = "\n".join(body)
+                inserts = sorted({int(n) for n in re.findall(r"%(\d+)", text)})
+                mid = int(cur["MessageId"], 0)
+                messages[mid] = {
+                    "symbol": cur.get("SymbolicName"),
+                    "severity": cur.get("Severity", "Success"),
+                    "level": SEVERITY_LEVEL[cur.get("Severity", "Success")],
+                    "text": text,
+                    "inserts": inserts,
+                }
+            cur = {}
+    return messages
+
+
+def rendered(text):
+    """The text as FormatMessage lays it out, with %n as line breaks and
+    insertion points left as %1.. ."""
+    return text.replace("%n", "\n")
