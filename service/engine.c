@@ -72,7 +72,7 @@ static int check(engine *e, uint64_t now)
     epg_event_ctx ctx;
     int wanted;
 
-    regread_snapshot(&e->snap);
+    regread_keys(&e->snap, e->pending_keys);
     apply_watch_errors(e);
     /* netsh costs a process start, so it runs at the first check, when
      * Tcpip\Parameters changed, and when the range check is switched on. */
@@ -200,6 +200,7 @@ DWORD engine_run(const engine_config *cfg)
         /* 1000 carries the values as first read, then the state. */
         regread_snapshot(&e->snap);
         emit_started(e);
+        e->pending_keys = 0;    /* all read just now, after arming */
         check(e, clock_ms());
         sync_stats(e);
         if (cfg->ready)

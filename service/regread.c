@@ -35,12 +35,13 @@ static void set_error(epg_reading *r, DWORD code)
 }
 
 /* Reads one value.  A value larger than EPG_READ_LIMIT is recorded by size
- * alone: no port is that long, and the service must not hold megabytes. */
+ * alone: no port is that long, and the service must not hold megabytes.
+ * Every port value fits the first buffer, so the usual read is one call. */
 static void read_value(HKEY key, const char *name, epg_reading *slot)
 {
     WCHAR *wname = wide_from_utf8(name);
-    DWORD type = 0, size = 0;
-    BYTE *buf = NULL;
+    BYTE small[256], *buf = small, *big = NULL;
+    DWORD type = 0, size = sizeof small;
     LONG rc;
     int attempt;
 
@@ -49,11 +50,10 @@ static void read_value(HKEY key, const char *name, epg_reading *slot)
         set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
         return;
     }
-    rc = RegQueryValueExW(key, wname, NULL, &type, NULL, &size);
-    /* The value can change size between the two calls; a few rounds settle
-     * it, as RegQueryValueExW documents with ERROR_MORE_DATA. */
-    for (attempt = 0; rc == ERROR_SUCCESS && attempt < 5; attempt++) {
-        DWORD got = size;
+    rc = RegQueryValueExW(key, wname, NULL, &type, buf, &size);
+    /* The value can change size between calls; a few rounds settle it, as
+     * RegQueryValueExW documents with ERROR_MORE_DATA. */
+    for (attempt = 0; rc == ERROR_MORE_DATA && attempt < 5; attempt++) {
         if (size > EPG_READ_LIMIT) {
             if (epg_reading_set(slot, type, NULL, 0) == 0)
                 slot->full_size = size;
@@ -61,49 +61,45 @@ static void read_value(HKEY key, const char *name, epg_reading *slot)
                 set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
             goto out;
         }
-        free(buf);
-        buf = malloc(size ? size : 1);
-        if (!buf) {
+        free(big);
+        big = malloc(size ? size : 1);
+        if (!big) {
             set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
             goto out;
         }
-        rc = RegQueryValueExW(key, wname, NULL, &type, buf, &got);
-        if (rc == ERROR_MORE_DATA) {
-            rc = RegQueryValueExW(key, wname, NULL, &type, NULL, &size);
-            continue;
-        }
-        if (rc == ERROR_SUCCESS) {
-            if (epg_reading_set(slot, type, buf, got))
-                set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
-            goto out;
-        }
+        buf = big;
+        rc = RegQueryValueExW(key, wname, NULL, &type, buf, &size);
     }
-    if (rc == ERROR_FILE_NOT_FOUND)
-        epg_reading_free(slot);     /* absent */
-    else
-        set_error(slot, rc == ERROR_SUCCESS ? ERROR_MORE_DATA : (DWORD)rc);
+    if (rc == ERROR_SUCCESS) {
+        if (epg_reading_set(slot, type, buf, size))
+            set_error(slot, ERROR_NOT_ENOUGH_MEMORY);
+    } else if (rc != ERROR_FILE_NOT_FOUND) {
+        set_error(slot, (DWORD)rc);
+    }   /* not found: absent */
 out:
-    free(buf);
+    free(big);
     free(wname);
 }
 
-void regread_snapshot(epg_snapshot *s)
+void regread_keys(epg_snapshot *s, uint32_t keys)
 {
     epg_read_item plan[EPG_READ_PLAN_MAX];
-    size_t n, k, i;
-    DWORD major, minor;
+    size_t n = epg_snapshot_plan(s, plan), k, i;
 
-    epg_snapshot_clear_registry(s);
-    os_version(&major, &minor);
-    s->os_major = major;
-    s->os_minor = minor;
-    n = epg_snapshot_plan(s, plan);
     for (k = 0; k < epg_key_count(); k++) {
-        WCHAR *path = regread_key_path(k);
+        WCHAR *path;
         HKEY key = NULL;
-        LONG rc = path ? RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0,
-                                       KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
-                       : ERROR_NOT_ENOUGH_MEMORY;
+        LONG rc;
+
+        if (!(keys & (1u << k)))
+            continue;
+        for (i = 0; i < n; i++)
+            if (plan[i].key == k)
+                epg_reading_free(plan[i].slot);     /* absent until read */
+        path = regread_key_path(k);
+        rc = path ? RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0,
+                                  KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
+                  : ERROR_NOT_ENOUGH_MEMORY;
         free(path);
         if (rc == ERROR_FILE_NOT_FOUND) {
             epg_key_status_set(&s->keys[k], EPG_KEY_MISSING, 0, NULL);
@@ -124,4 +120,15 @@ void regread_snapshot(epg_snapshot *s)
                 read_value(key, plan[i].name, plan[i].slot);
         RegCloseKey(key);
     }
+}
+
+void regread_snapshot(epg_snapshot *s)
+{
+    DWORD major, minor;
+
+    epg_snapshot_clear_registry(s);
+    os_version(&major, &minor);
+    s->os_major = major;
+    s->os_minor = minor;
+    regread_keys(s, (1u << epg_key_count()) - 1);
 }

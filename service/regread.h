@@ -7,12 +7,20 @@
 
 #include <windows.h>
 
+#include <stdint.h>
+
 #include "snapshot.h"
 
 /* Frees and re-reads the registry part of s (keys, values, settings) and
  * the OS version.  Never fails as a whole: every failure is recorded in the
  * snapshot (key or value unreadable, with the Win32 error and its text). */
 void regread_snapshot(epg_snapshot *s);
+
+/* Re-reads only the keys whose bit is set in keys (bit k: watched key k),
+ * and their values; the rest of s stays as it was.  The service reads only
+ * what a change notification named: every other key has a notification
+ * armed, so it cannot have changed unseen. */
+void regread_keys(epg_snapshot *s, uint32_t keys);
 
 /* Full path of watched key k for RegOpenKeyExW; malloc'd. */
 WCHAR *regread_key_path(size_t k);

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Runs tests/bench under Wine (see scripts/bench.sh)."""
+import datetime
+import os
+import platform
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "wine"))
+import winetest  # noqa: E402
+
+smoke = "--smoke" in sys.argv[1:]
+BUILD = os.path.join(ROOT, "build", "win64")
+WORK = os.path.join(ROOT, "build", "bench" + ("-smoke" if smoke else ""))
+TEMPLATE = os.path.join(BUILD, "wine", "template")
+
+# (mode, full counts, smoke counts)
+RUNS = [
+    ("latency", ["10000", "30"], ["50", "2"]),
+    ("storm", ["100000", "20"], ["2000", "2"]),
+    ("idle", ["30"], ["1"]),
+    ("soak", ["1000000"], ["5000"]),
+    ("eventcost", ["10000"], ["100"]),
+]
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    wine = subprocess.run([winetest.WINE, "--version"], capture_output=True,
+                          text=True).stdout.strip()
+    return "%s, %d cores, %s, Linux %s" % (cpu, os.cpu_count(), wine, platform.release())
+
+
+os.makedirs(WORK, exist_ok=True)
+if not os.path.isfile(os.path.join(TEMPLATE, "system.reg")):
+    print("creating the template Wine prefix (once)...", flush=True)
+    winetest.make_template(TEMPLATE)
+pfx = winetest.Prefix(os.path.join(WORK, "prefix"), TEMPLATE)
+results, failed = [], []
+try:
+    exe = pfx.install_file(os.path.join(BUILD, "service", "exchportguard.exe"),
+                           r"C:\epg\exchportguard.exe")
+    for name in ("bench.exe", "bench_writer.exe"):
+        pfx.install_file(os.path.join(BUILD, "tests", "bench", name), "C:\\epg\\" + name)
+    subprocess.run([winetest.WINESERVER, "-p"], env=pfx.env, check=True)
+    # The event source, for eventcost's "real source".
+    r = pfx.run(exe, "install")
+    if r.rc != 0:
+        sys.exit("bench: exchportguard install failed: %r" % r)
+    for mode, full, small in RUNS:
+        counts = small if smoke else full
+        print("== bench %s %s" % (mode, " ".join(counts)), flush=True)
+        out = os.path.join(WORK, mode + ".out")
+        p = pfx.popen([r"C:\epg\bench.exe"] + (["--smoke"] if smoke else []) + [mode] + counts,
+                      out, out + ".err")
+        rc = p.wait(timeout=3600)
+        text = open(out, encoding="utf-8", errors="replace").read()
+        for line in text.splitlines():
+            if line.startswith("RESULT "):
+                results.append(line[7:])
+            else:
+                print("   " + line)
+        if rc != 0:
+            err = open(out + ".err", errors="replace").read().strip()
+            print("   exit code %s%s" % (rc, (": " + err[-500:]) if err else ""))
+            failed.append(mode)
+finally:
+    pfx.kill()
+
+stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+with open(os.path.join(WORK, "results.md"), "w") as f:
+    f.write("Measured %s on %s%s.\n\n" % (stamp, machine(), " (smoke counts)" if smoke else ""))
+    for r in results:
+        f.write("    %s\n" % r)
+print("results: %s" % os.path.join(WORK, "results.md"))
+if failed:
+    print("bench: failed: %s" % ", ".join(failed))
+    sys.exit(1)
+print("bench: done")

@@ -1,0 +1,559 @@
+/* ExchPortGuard benchmarks: the service's own engine (watcher, checks,
+ * diff, publisher) on a thread of this process, with a recording sink in
+ * place of ReportEventW; registry changes come from bench_writer.exe, a
+ * separate process.  Each mode prints its figures and whether its budget
+ * held; "RESULT" lines are for scripts/bench.sh.
+ *
+ *   bench latency <changes> <pollerchanges>   budget: p99 <= 2 ms
+ *   bench storm <writes> <repetitions>        budget: checks <= duration /
+ *                                             CoalesceMilliseconds + 2,
+ *                                             events <= 2 per check, final
+ *                                             state right every time
+ *   bench idle <seconds>                      budget: CPU <= 10 ms, 0 wake-ups
+ *   bench soak <changes>                      budget: handles +-1, private
+ *                                             bytes +-64 KiB
+ *   bench eventcost <calls>                   ReportEventW with the real source
+ *
+ * --smoke: timing budgets are reported but do not fail the run (tiny counts
+ * measure nothing); correctness (every change seen, final state right)
+ * always does. */
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchshm.h"
+#include "checks.h"
+#include "engine.h"
+#include "procstat.h"
+#include "regread.h"
+#include "sinks.h"
+#include "winutil.h"
+
+static int smoke;
+static int failed_budget, failed_check;
+static LARGE_INTEGER freq;
+
+static LONG64 qpc(void)
+{
+    LARGE_INTEGER t;
+
+    QueryPerformanceCounter(&t);
+    return t.QuadPart;
+}
+
+static double ms(LONG64 ticks)
+{
+    return (double)ticks * 1000.0 / (double)freq.QuadPart;
+}
+
+static void budget(int held, const char *what)
+{
+    printf("  budget %s: %s\n", what, held ? "held" : (smoke ? "missed (smoke run: not judged)" : "MISSED"));
+    if (!held && !smoke)
+        failed_budget = 1;
+}
+
+static void verify(int ok, const char *what)
+{
+    printf("  check %s: %s\n", what, ok ? "ok" : "FAILED");
+    if (!ok)
+        failed_check = 1;
+}
+
+/* --- registry setup ------------------------------------------------------ */
+
+static void set_dword(const WCHAR *key, const WCHAR *name, DWORD v)
+{
+    HKEY k;
+
+    if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, key, 0, NULL, 0,
+                        KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &k, NULL) == 0) {
+        RegSetValueExW(k, name, 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+        RegCloseKey(k);
+    }
+}
+
+#define PARAMS L"System\\CurrentControlSet\\Services\\ExchPortGuard\\Parameters"
+
+static void setup_registry(DWORD coalesce_ms)
+{
+    set_dword(PARAMS, L"CoalesceMilliseconds", coalesce_ms);
+    set_dword(PARAMS, L"MaxEventsPerMinute", 0);     /* measure, not limit */
+    set_dword(PARAMS, L"CheckDynamicRange", 0);
+    set_dword(BENCH_KEY, BENCH_PARTNER, BENCH_PORT_CONFLICT);
+    set_dword(BENCH_KEY, BENCH_VALUE, BENCH_PORT_CLEAR);
+}
+
+/* --- the recording sink -------------------------------------------------- */
+
+typedef struct recorder {
+    bench_shared *sh;       /* latency: match events to writes */
+    HANDLE ack;
+    volatile LONG matched;
+    LONG64 latency[BENCH_MAX_SAMPLES];
+    volatile LONG64 events;
+    volatile LONG conflict;  /* the IS pair: 1 after 1100, 0 after 1101 */
+} recorder;
+
+static void record(void *ctx, const epg_event *e)
+{
+    recorder *r = ctx;
+    LONG64 now = qpc();
+
+    InterlockedIncrement64(&r->events);
+    if (e->def->id == EPG_EV_CONFLICT)
+        InterlockedExchange(&r->conflict, 1);
+    else if (e->def->id == EPG_EV_CONFLICT_CLEARED)
+        InterlockedExchange(&r->conflict, 0);
+    if (r->sh) {
+        /* Change i sets the conflict when i is even and clears it when odd:
+         * only the matching event counts, so a late second event of the
+         * previous change (1103 after 1101) is never taken for this one. */
+        LONG idx = r->sh->written - 1;
+        int want = idx % 2 == 0 ? EPG_EV_CONFLICT : EPG_EV_CONFLICT_CLEARED;
+        if (idx >= 0 && idx >= r->matched && idx < BENCH_MAX_SAMPLES &&
+            e->def->id == want) {
+            r->latency[idx] = now - r->sh->write_qpc[idx];
+            InterlockedExchange(&r->matched, idx + 1);
+            SetEvent(r->ack);
+        }
+    }
+}
+
+/* --- the engine and the writer ------------------------------------------ */
+
+typedef struct bench {
+    engine_config cfg;
+    engine_stats stats;
+    recorder rec;
+    HANDLE thread;
+    HANDLE map;
+    bench_shared *sh;
+} bench;
+
+static int bench_start(bench *b, DWORD coalesce_ms)
+{
+    WCHAR name[64];
+    HANDLE ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+
+    memset(b, 0, sizeof *b);
+    setup_registry(coalesce_ms);
+    _snwprintf(name, 64, BENCH_SHM_FMT, (unsigned long)GetCurrentProcessId());
+    b->map = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                sizeof(bench_shared), name);
+    b->sh = b->map ? MapViewOfFile(b->map, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
+    _snwprintf(name, 64, BENCH_ACK_FMT, (unsigned long)GetCurrentProcessId());
+    b->rec.ack = CreateEventW(NULL, FALSE, FALSE, name);
+    if (!b->sh || !b->rec.ack || !ready) {
+        fprintf(stderr, "bench: setup failed (%lu)\n", GetLastError());
+        return -1;
+    }
+    b->cfg.stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    b->cfg.ready = ready;
+    b->cfg.stats = &b->stats;
+    b->cfg.version = "bench";
+    b->cfg.sink.fn = record;
+    b->cfg.sink.ctx = &b->rec;
+    b->thread = engine_start(&b->cfg);
+    if (!b->thread || WaitForSingleObject(ready, 30000) != WAIT_OBJECT_0) {
+        fprintf(stderr, "bench: the engine did not start\n");
+        return -1;
+    }
+    CloseHandle(ready);
+    b->cfg.ready = NULL;
+    return 0;
+}
+
+static void bench_stop(bench *b)
+{
+    SetEvent(b->cfg.stop);
+    WaitForSingleObject(b->thread, 10000);
+    CloseHandle(b->thread);
+    CloseHandle(b->cfg.stop);
+    CloseHandle(b->rec.ack);
+    UnmapViewOfFile(b->sh);
+    CloseHandle(b->map);
+}
+
+/* Waits until the engine has run no check for quiet_ms. */
+static void settle(bench *b, DWORD quiet_ms)
+{
+    LONG64 last = -1;
+    DWORD still = 0;
+
+    while (still < quiet_ms) {
+        LONG64 now = b->stats.checks;
+        if (now == last) {
+            still += 50;
+        } else {
+            still = 0;
+            last = now;
+        }
+        Sleep(50);
+    }
+}
+
+/* Runs bench_writer.exe (next to this exe) and waits for it. */
+static int run_writer(const WCHAR *args)
+{
+    WCHAR path[MAX_PATH], cmd[1024], *slash;
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    DWORD code = 1;
+
+    GetModuleFileNameW(NULL, path, MAX_PATH);
+    slash = wcsrchr(path, L'\\');
+    if (slash)
+        slash[1] = L'\0';
+    _snwprintf(cmd, 1024, L"\"%lsbench_writer.exe\" %ls", path, args);
+    cmd[1023] = L'\0';
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "bench: cannot start bench_writer (%lu)\n", GetLastError());
+        return -1;
+    }
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return (int)code;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+    LONG64 x = *(const LONG64 *)a, y = *(const LONG64 *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static LONG64 percentile(LONG64 *sorted, size_t n, double p)
+{
+    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
+
+    return n ? sorted[i < n ? i : n - 1] : 0;
+}
+
+static double cpu_ms(HANDLE h, int thread)
+{
+    FILETIME c, e, k, u;
+    ULARGE_INTEGER kk, uu;
+
+    if (!(thread ? GetThreadTimes(h, &c, &e, &k, &u) : GetProcessTimes(h, &c, &e, &k, &u)))
+        return -1;
+    kk.LowPart = k.dwLowDateTime;
+    kk.HighPart = k.dwHighDateTime;
+    uu.LowPart = u.dwLowDateTime;
+    uu.HighPart = u.dwHighDateTime;
+    return (double)(kk.QuadPart + uu.QuadPart) / 10000.0;
+}
+
+/* --- latency --------------------------------------------------------------- */
+
+typedef struct poller {
+    HANDLE stop;
+    LONG64 times[4096];
+    int verdict[4096];      /* 1: conflict seen */
+    volatile LONG n;
+} poller;
+
+/* What registry-polling monitors do: read everything once a second. */
+static DWORD WINAPI poll_thread(LPVOID arg)
+{
+    poller *p = arg;
+    epg_snapshot s;
+    epg_evaluation ev;
+
+    epg_snapshot_init(&s);
+    epg_evaluation_init(&ev);
+    while (WaitForSingleObject(p->stop, 1000) == WAIT_TIMEOUT && p->n < 4096) {
+        regread_snapshot(&s);
+        epg_evaluate(&s, &ev);
+        p->times[p->n] = qpc();
+        p->verdict[p->n] = epg_set_count_rule(&ev.findings, EPG_RULE_CONFLICT) > 0;
+        InterlockedIncrement(&p->n);
+    }
+    epg_evaluation_free(&ev);
+    epg_snapshot_free(&s);
+    return 0;
+}
+
+static int mode_latency(int count, int slow)
+{
+    bench b;
+    poller *p = calloc(1, sizeof *p);
+    HANDLE pt;
+    WCHAR args[128];
+    LONG64 *fast = malloc(sizeof(LONG64) * (size_t)(count > 0 ? count : 1));
+    LONG64 eng_slow[4096], poll_slow[4096];
+    int i, lost = 0, n_slow = 0, rc;
+
+    if (!p || !fast || bench_start(&b, 0))
+        return 1;
+    b.rec.sh = b.sh;
+    p->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    pt = CreateThread(NULL, 0, poll_thread, p, 0, NULL);
+    _snwprintf(args, 128, L"latency %lu %d 2 %d 1000", (unsigned long)GetCurrentProcessId(),
+               count, slow);
+    rc = run_writer(args);
+    settle(&b, 300);
+    SetEvent(p->stop);
+    WaitForSingleObject(pt, INFINITE);
+    CloseHandle(pt);
+    verify(rc == 0, "the writer finished");
+    for (i = 0; i < count + slow; i++) {
+        if (i >= b.rec.matched || b.rec.latency[i] <= 0) {
+            if (lost++ < 5)
+                printf("  change %d did not reach the sink (matched %ld)\n", i,
+                       (long)b.rec.matched);
+        }
+    }
+    verify(lost == 0, "every change reached the sink");
+    for (i = 0; i < count; i++)
+        fast[i] = b.rec.latency[i];
+    qsort(fast, (size_t)count, sizeof *fast, cmp_ll);
+    printf("latency: %d isolated changes, write -> event in the sink:\n"
+           "  p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", count,
+           ms(percentile(fast, (size_t)count, 0.50)),
+           ms(percentile(fast, (size_t)count, 0.99)), ms(fast[count - 1]));
+    budget(ms(percentile(fast, (size_t)count, 0.99)) <= 2.0, "p99 <= 2 ms");
+
+    /* The slow changes: the poller's first poll after the write that saw
+     * the written state, against the engine's latency for the same change. */
+    for (i = count; i < count + slow; i++) {
+        LONG64 w = b.sh->write_qpc[i];
+        int want = (i % 2) == 0, j;
+        for (j = 0; j < p->n; j++) {
+            if (p->times[j] >= w && p->verdict[j] == want) {
+                poll_slow[n_slow] = p->times[j] - w;
+                eng_slow[n_slow] = b.rec.latency[i];
+                n_slow++;
+                break;
+            }
+        }
+    }
+    verify(n_slow == slow, "the 1 Hz poller saw every slow change");
+    if (n_slow) {
+        double pm, em;
+        qsort(poll_slow, (size_t)n_slow, sizeof *poll_slow, cmp_ll);
+        qsort(eng_slow, (size_t)n_slow, sizeof *eng_slow, cmp_ll);
+        pm = ms(percentile(poll_slow, (size_t)n_slow, 0.5));
+        em = ms(percentile(eng_slow, (size_t)n_slow, 0.5));
+        printf("  on the same %d changes, a poller reading once a second: median %.1f ms,\n"
+               "  the engine: median %.3f ms; ratio of medians %.0fx\n", n_slow, pm, em,
+               em > 0 ? pm / em : 0.0);
+        printf("RESULT latency changes=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f "
+               "poller_changes=%d poller_median_ms=%.1f engine_median_ms=%.3f ratio=%.0f\n",
+               count, ms(percentile(fast, (size_t)count, 0.50)),
+               ms(percentile(fast, (size_t)count, 0.99)), ms(fast[count - 1]), n_slow,
+               pm, em, em > 0 ? pm / em : 0.0);
+    }
+    bench_stop(&b);
+    free(fast);
+    free(p);
+    return 0;
+}
+
+/* --- storm ------------------------------------------------------------------ */
+
+static int mode_storm(int writes, int reps)
+{
+    bench b;
+    int rep, right = 0;
+    DWORD window = 200;
+    double worst_ratio = 0, total_cpu = 0;
+    LONG64 total_checks = 0, total_events = 0;
+    int held_checks = 1, held_events = 1;
+
+    if (bench_start(&b, window))
+        return 1;
+    settle(&b, 500);
+    for (rep = 0; rep < reps; rep++) {
+        WCHAR args[128];
+        const WCHAR *end = rep % 2 ? L"clear" : L"conflict";
+        LONG64 c0 = b.stats.checks, e0 = b.rec.events;
+        double cpu0 = cpu_ms(GetCurrentProcess(), 0), dur, cpu;
+        LONG64 checks, events;
+        int rc;
+
+        b.sh->written = 0;
+        _snwprintf(args, 128, L"storm %lu %d %ls", (unsigned long)GetCurrentProcessId(),
+                   writes, end);
+        rc = run_writer(args);
+        settle(&b, window + 400);
+        dur = ms(b.sh->last_qpc - b.sh->first_qpc);
+        checks = b.stats.checks - c0;
+        events = b.rec.events - e0;
+        cpu = cpu_ms(GetCurrentProcess(), 0) - cpu0;
+        total_checks += checks;
+        total_events += events;
+        total_cpu += cpu;
+        if ((double)checks > dur / window + 2)
+            held_checks = 0;
+        if (events > 2 * checks)
+            held_events = 0;
+        if (dur > 0 && checks / (dur / window + 2) > worst_ratio)
+            worst_ratio = checks / (dur / window + 2);
+        right += rc == 0 && b.rec.conflict == (rep % 2 ? 0 : 1);
+        printf("storm %2d: %d writes in %.0f ms, %lld checks (budget %.1f), %lld events, "
+               "CPU %.0f ms, final state %s\n", rep + 1, writes, dur, (long long)checks,
+               dur / window + 2, (long long)events, cpu,
+               b.rec.conflict == (rep % 2 ? 0 : 1) ? "right" : "WRONG");
+    }
+    budget(held_checks, "checks <= duration / CoalesceMilliseconds + 2, every repetition");
+    budget(held_events, "events <= 2 per check");
+    verify(right == reps, "final state reported correctly every time");
+    printf("  final state right in %d of %d\n", right, reps);
+    printf("RESULT storm writes=%d reps=%d checks=%lld events=%lld cpu_ms=%.0f "
+           "right=%d worst_check_budget_use=%.2f\n", writes, reps, (long long)total_checks,
+           (long long)total_events, total_cpu, right, worst_ratio);
+    bench_stop(&b);
+    return 0;
+}
+
+/* --- idle ------------------------------------------------------------------- */
+
+static int mode_idle(int seconds)
+{
+    bench b;
+    LONG64 w0, w1;
+    double c0, c1;
+
+    if (bench_start(&b, 200))
+        return 1;
+    settle(&b, 1000);
+    w0 = b.stats.wakeups;
+    c0 = cpu_ms(b.thread, 1);
+    Sleep((DWORD)seconds * 1000);
+    w1 = b.stats.wakeups;
+    c1 = cpu_ms(b.thread, 1);
+    printf("idle: %d s with nothing changing: watcher thread CPU %.3f ms, wake-ups %lld\n",
+           seconds, c1 - c0, (long long)(w1 - w0));
+    budget(c1 - c0 <= 10.0, "CPU <= 10 ms");
+    budget(w1 == w0, "0 wake-ups");
+    printf("RESULT idle seconds=%d cpu_ms=%.3f wakeups=%lld\n", seconds, c1 - c0,
+           (long long)(w1 - w0));
+    bench_stop(&b);
+    return 0;
+}
+
+/* --- soak ------------------------------------------------------------------- */
+
+static int mode_soak(int count)
+{
+    bench b;
+    WCHAR args[128];
+    long h0, h1;
+    unsigned long long p0, p1;
+    LONG64 c0;
+    int rc, i;
+
+    if (bench_start(&b, 0))
+        return 1;
+    /* Warm up: every code path once, so lazily allocated memory (the CRT,
+     * Wine's registry client) is in place before the first measurement. */
+    for (i = 0; i < 2; i++) {
+        _snwprintf(args, 128, L"soak %lu 2000", (unsigned long)GetCurrentProcessId());
+        run_writer(args);
+        settle(&b, 500);
+    }
+    h0 = procstat_handles(GetCurrentProcessId());
+    p0 = procstat_private_bytes();
+    c0 = b.stats.checks;
+    _snwprintf(args, 128, L"soak %lu %d", (unsigned long)GetCurrentProcessId(), count);
+    rc = run_writer(args);
+    settle(&b, 1000);
+    h1 = procstat_handles(GetCurrentProcessId());
+    p1 = procstat_private_bytes();
+    verify(rc == 0, "the writer finished");
+    printf("soak: %d changes (%lld checks, %lld key re-creations handled): handles %ld -> %ld, "
+           "private bytes %llu -> %llu (%+lld)\n", count, (long long)(b.stats.checks - c0),
+           (long long)(count / 1000), h0, h1, p0, p1, (long long)(p1 - p0));
+    budget(h0 >= 0 && labs(h1 - h0) <= 1, "handles equal within 1");
+    budget(p1 <= p0 + 65536 && p0 <= p1 + 65536, "private bytes equal within 64 KiB");
+    printf("RESULT soak changes=%d checks=%lld handles_before=%ld handles_after=%ld "
+           "private_before=%llu private_after=%llu\n", count,
+           (long long)(b.stats.checks - c0), h0, h1, p0, p1);
+    bench_stop(&b);
+    return 0;
+}
+
+/* --- event cost --------------------------------------------------------------- */
+
+static int mode_eventcost(int calls)
+{
+    HANDLE src = RegisterEventSourceW(NULL, L"ExchPortGuard");
+    const WCHAR *strings[5] = {
+        L"6001",
+        L"HKLM\\System\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem\\Rpc/HTTP Port",
+        L"Information Store port for RPC over HTTP",
+        L"HKLM\\System\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem\\TCP/IP Port",
+        L"Information Store TCP/IP port"
+    };
+    LONG64 *t = malloc(sizeof(LONG64) * (size_t)calls);
+    int i, failures = 0;
+
+    if (!src || !t) {
+        fprintf(stderr, "bench: RegisterEventSource failed (%lu)\n", GetLastError());
+        return 1;
+    }
+    for (i = 0; i < calls; i++) {
+        LONG64 a = qpc();
+        if (!ReportEventW(src, EVENTLOG_ERROR_TYPE, EPG_CAT_CONFLICT,
+                          (3u << 30) | EPG_EV_CONFLICT, NULL, 5, 0, strings, NULL))
+            failures++;
+        t[i] = qpc() - a;
+    }
+    DeregisterEventSource(src);
+    qsort(t, (size_t)calls, sizeof *t, cmp_ll);
+    printf("eventcost: %d ReportEventW calls (event 1100, 5 strings, source ExchPortGuard): "
+           "median %.1f us, p99 %.1f us, %d failed\n", calls,
+           ms(percentile(t, (size_t)calls, 0.5)) * 1000,
+           ms(percentile(t, (size_t)calls, 0.99)) * 1000, failures);
+    verify(failures == 0, "every ReportEventW succeeded");
+    printf("RESULT eventcost calls=%d median_us=%.1f p99_us=%.1f\n", calls,
+           ms(percentile(t, (size_t)calls, 0.5)) * 1000,
+           ms(percentile(t, (size_t)calls, 0.99)) * 1000);
+    free(t);
+    return 0;
+}
+
+int wmain(int argc, WCHAR **argv);
+int wmain(int argc, WCHAR **argv)
+{
+    int i, rc = 2;
+    const WCHAR *mode = NULL;
+    int n[2] = { 0, 0 }, nn = 0;
+
+    QueryPerformanceFrequency(&freq);
+    for (i = 1; i < argc; i++) {
+        if (!wcscmp(argv[i], L"--smoke"))
+            smoke = 1;
+        else if (!mode)
+            mode = argv[i];
+        else if (nn < 2)
+            n[nn++] = _wtoi(argv[i]);
+    }
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (!mode) {
+        fprintf(stderr, "usage: bench [--smoke] latency|storm|idle|soak|eventcost N [M]\n");
+        return 2;
+    }
+    if (!wcscmp(mode, L"latency") && n[0] > 0 && n[0] + n[1] <= BENCH_MAX_SAMPLES)
+        rc = mode_latency(n[0], n[1]);
+    else if (!wcscmp(mode, L"storm") && n[0] > 0 && n[1] > 0)
+        rc = mode_storm(n[0], n[1]);
+    else if (!wcscmp(mode, L"idle") && n[0] > 0)
+        rc = mode_idle(n[0]);
+    else if (!wcscmp(mode, L"soak") && n[0] > 0)
+        rc = mode_soak(n[0]);
+    else if (!wcscmp(mode, L"eventcost") && n[0] > 0)
+        rc = mode_eventcost(n[0]);
+    else
+        fprintf(stderr, "bench: bad arguments\n");
+    if (rc)
+        return rc;
+    return failed_check ? 1 : failed_budget ? 3 : 0;
+}
