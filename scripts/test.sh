@@ -45,14 +45,16 @@ win64_e2e() { ctest --preset win64 -L "wine|installer"; }
 
 win32_build() {
     cmake --preset win32 >/dev/null &&
-    cmake --build --preset win32
+    cmake --build --preset win32 &&
+    python3 tests/contract/check_imports.py i686-w64-mingw32-objdump \
+        build/win32/service/exchportguard.exe
 }
 
 step "linux: core unit tests (ASan, UBSan)" native
 step "win64: build" win64_build
 step "win64: unit tests under Wine" win64_unit
 step "win64: end-to-end tests under Wine" win64_e2e
-step "win32: build" win32_build
+step "win32: build, Windows Server 2003 imports" win32_build
 step "fuzz: 20 seconds" scripts/fuzz.sh 20
 step "benchmarks: smoke run" scripts/bench.sh --smoke
 

@@ -3,6 +3,8 @@
  * Control Manager, engine.c / watcher.c for the watching itself. */
 #include <windows.h>
 
+#include <stdlib.h>
+
 #include "commands.h"
 #include "report.h"
 #include "winutil.h"

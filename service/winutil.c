@@ -85,7 +85,10 @@ static void vout(DWORD std_handle, const char *fmt, va_list ap)
     va_copy(copy, ap);
     n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n <= 0 || !(p = malloc((size_t)n + 1)))
+    if (n <= 0)
+        return;
+    p = malloc((size_t)n + 1);
+    if (!p)
         return;
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     out_text(std_handle, p);
