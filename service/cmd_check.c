@@ -24,11 +24,7 @@ int cmd_check(int argc, WCHAR **argv)
             usage(0);
             return 0;
         } else {
-            char *bad = utf8_from_wide(argv[i]);
-            complain("exchportguard check: unknown option \"%s\"\n\n", bad ? bad : "?");
-            free(bad);
-            usage(1);
-            return EXIT_USAGE;
+            return bad_option("check", argv[i]);
         }
     }
 

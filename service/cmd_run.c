@@ -41,11 +41,7 @@ int cmd_run(int argc, WCHAR **argv)
         if (!wcscmp(argv[i], L"--eventlog")) {
             to_log = 1;
         } else {
-            char *bad = utf8_from_wide(argv[i]);
-            complain("exchportguard run: unknown option \"%s\"\n\n", bad ? bad : "?");
-            free(bad);
-            usage(1);
-            return EXIT_USAGE;
+            return bad_option("run", argv[i]);
         }
     }
     g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);

@@ -16,6 +16,9 @@ int cmd_configure(int argc, WCHAR **argv);
 int cmd_uninstall(int argc, WCHAR **argv);
 
 void usage(int to_stderr);
+/* Says that arg is not an option of cmd, prints the usage on stderr, and
+ * returns EXIT_USAGE. */
+int bad_option(const char *cmd, const WCHAR *arg);
 
 /* The entry point (-municode with mingw-w64). */
 int wmain(int argc, WCHAR **argv);

@@ -303,13 +303,8 @@ int cmd_configure(int argc, WCHAR **argv)
     DWORD err = 0;
     int rc;
 
-    if (argc > 0) {
-        char *bad = utf8_from_wide(argv[0]);
-        complain("exchportguard configure: unknown option \"%s\"\n\n", bad ? bad : "?");
-        free(bad);
-        usage(1);
-        return EXIT_USAGE;
-    }
+    if (argc > 0)
+        return bad_option("configure", argv[0]);
     image = image_path(&exe, &err);
     if (!image)
         return fail("configure", "finding this program's path", err);
@@ -476,13 +471,8 @@ int cmd_uninstall(int argc, WCHAR **argv)
     int rc = 0;
     DWORD err;
 
-    if (argc > 0) {
-        char *bad = utf8_from_wide(argv[0]);
-        complain("exchportguard uninstall: unknown option \"%s\"\n\n", bad ? bad : "?");
-        free(bad);
-        usage(1);
-        return EXIT_USAGE;
-    }
+    if (argc > 0)
+        return bad_option("uninstall", argv[0]);
     scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
     if (!scm)
         return fail("uninstall", "opening the Service Control Manager", GetLastError());

@@ -43,22 +43,36 @@ void usage(int to_stderr)
         "  --version         Show the version.\n");
 }
 
+int bad_option(const char *cmd, const WCHAR *arg)
+{
+    char *bad = utf8_from_wide(arg);
+
+    complain("exchportguard %s: unknown option \"%s\"\n\n", cmd, bad ? bad : "?");
+    free(bad);
+    usage(1);
+    return EXIT_USAGE;
+}
+
+static const struct {
+    const WCHAR *name;
+    int (*run)(int argc, WCHAR **argv);
+} commands[] = {
+    { L"check", cmd_check },
+    { L"run", cmd_run },
+    { L"service", cmd_service },
+    { L"install", cmd_install },
+    { L"configure", cmd_configure },
+    { L"uninstall", cmd_uninstall },
+};
+
 int wmain(int argc, WCHAR **argv)
 {
     const WCHAR *cmd = argc > 1 ? argv[1] : L"";
+    size_t i;
 
-    if (!wcscmp(cmd, L"check"))
-        return cmd_check(argc - 2, argv + 2);
-    if (!wcscmp(cmd, L"run"))
-        return cmd_run(argc - 2, argv + 2);
-    if (!wcscmp(cmd, L"service"))
-        return cmd_service(argc - 2, argv + 2);
-    if (!wcscmp(cmd, L"install"))
-        return cmd_install(argc - 2, argv + 2);
-    if (!wcscmp(cmd, L"configure"))
-        return cmd_configure(argc - 2, argv + 2);
-    if (!wcscmp(cmd, L"uninstall"))
-        return cmd_uninstall(argc - 2, argv + 2);
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!wcscmp(cmd, commands[i].name))
+            return commands[i].run(argc - 2, argv + 2);
     if (!wcscmp(cmd, L"--help") || !wcscmp(cmd, L"-h") || !wcscmp(cmd, L"/?") ||
         !wcscmp(cmd, L"help")) {
         usage(0);

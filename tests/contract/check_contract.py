@@ -23,6 +23,17 @@ def check(cond, what):
     return cond
 
 
+def parse_xml(path):
+    """The root element, or None after a failed check."""
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        check(False, "well-formed XML (%s)" % e)
+        return None
+    check(True, "well-formed XML")
+    return root
+
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--dump", required=True, help="the contract_dump program")
 ap.add_argument("--source", required=True)
@@ -97,12 +108,7 @@ for eid, c in sorted(core.items()):
 
 # --- the SCOM management pack ------------------------------------------------
 print("installer/scom/ExchPortGuard.xml")
-try:
-    mp = ET.parse(SRC + "/installer/scom/ExchPortGuard.xml").getroot()
-    check(True, "well-formed XML")
-except ET.ParseError as e:
-    check(False, "well-formed XML (%s)" % e)
-    mp = None
+mp = parse_xml(SRC + "/installer/scom/ExchPortGuard.xml")
 if mp is not None:
     check(mp.get("SchemaVersion") == "2.0", "schema 2.0")
     mp_id = mp.findtext("Manifest/Identity/ID")
@@ -188,12 +194,7 @@ if mp is not None:
 # --- the WEF subscription ----------------------------------------------------
 print("installer/wef/ExchPortGuard-subscription.xml")
 NS = "{http://schemas.microsoft.com/2006/03/windows/events/subscription}"
-try:
-    sub = ET.parse(SRC + "/installer/wef/ExchPortGuard-subscription.xml").getroot()
-    check(True, "well-formed XML")
-except ET.ParseError as e:
-    check(False, "well-formed XML (%s)" % e)
-    sub = None
+sub = parse_xml(SRC + "/installer/wef/ExchPortGuard-subscription.xml")
 if sub is not None:
     check(sub.findtext(NS + "SubscriptionType") == "SourceInitiated", "source-initiated")
     query = sub.findtext(NS + "Query")

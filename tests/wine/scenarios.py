@@ -4,14 +4,7 @@ by "exchportguard run" (events read as the text FormatMessageW rendered
 from the exe's own message table)."""
 import time
 
-from winetest import HKLM_SERVICES, check, has, path, settle, wait_for
-
-IS = HKLM_SERVICES + r"\MSExchangeIS\ParametersSystem"
-SA = HKLM_SERVICES + r"\MSExchangeSA\Parameters"
-SRS = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
-RPC = HKLM_SERVICES + r"\MSExchangeRPC\ParametersSystem"
-AB = HKLM_SERVICES + r"\MSExchangeAB\Parameters"
-OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
+from winetest import AB, IS, OWN, RPC, SA, SRS, check, has, path, settle, wait_for  # noqa: F401
 
 IS_TCP = path(r"MSExchangeIS\ParametersSystem", "TCP/IP Port")
 IS_HTTP = path(r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port")

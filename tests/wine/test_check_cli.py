@@ -8,21 +8,14 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (HKLM_SERVICES, Prefix, check, common_args, finish,  # noqa: E402
-                      path, require)
+from winetest import (AB, IS, OWN, RPC, SA, SRS, Prefix, check, common_args,  # noqa: E402
+                      finish, path, require)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
 pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
-
-IS = HKLM_SERVICES + r"\MSExchangeIS\ParametersSystem"
-SA = HKLM_SERVICES + r"\MSExchangeSA\Parameters"
-SRS = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
-RPC = HKLM_SERVICES + r"\MSExchangeRPC\ParametersSystem"
-AB = HKLM_SERVICES + r"\MSExchangeAB\Parameters"
-OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
 
 
 def check_json():

@@ -23,8 +23,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (HKLM_SERVICES, Prefix, check, common_args, finish,  # noqa: E402
-                      has, path, require, settle, wait_for)
+from winetest import (HKLM_SERVICES, OWN, Prefix, check, common_args,  # noqa: E402
+                      finish, has, path, require, settle, wait_for)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
@@ -32,7 +32,6 @@ pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
 SVC = "System\\CurrentControlSet\\Services\\"
-OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
 SOURCE = HKLM_SERVICES + r"\EventLog\Application\ExchPortGuard"
 
 VALUES = [  # (key, value name), catalogue order

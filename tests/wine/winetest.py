@@ -23,6 +23,13 @@ import tempfile
 import time
 
 HKLM_SERVICES = r"HKLM\System\CurrentControlSet\Services"
+# The keys the tests write to, as reg.exe names them.
+IS = HKLM_SERVICES + r"\MSExchangeIS\ParametersSystem"
+SA = HKLM_SERVICES + r"\MSExchangeSA\Parameters"
+SRS = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
+RPC = HKLM_SERVICES + r"\MSExchangeRPC\ParametersSystem"
+AB = HKLM_SERVICES + r"\MSExchangeAB\Parameters"
+OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
 EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog"
 
 
@@ -328,6 +335,15 @@ def unescape_debugstr(s):
 LEVELS = {1: "Error", 2: "Warning", 4: "Information"}
 
 
+def read_lines(path):
+    """The lines of a log that may not exist yet, decoded leniently."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", "replace").splitlines()
+    except FileNotFoundError:
+        return []
+
+
 class EventLog:
     """Events the service wrote, parsed from the Wine session's stderr."""
 
@@ -335,13 +351,8 @@ class EventLog:
         self.path = path
 
     def events(self):
-        try:
-            with open(self.path, "rb") as f:
-                lines = f.read().decode("utf-8", "replace").splitlines()
-        except FileNotFoundError:
-            return []
         evs, open_ev = [], {}
-        for line in lines:
+        for line in read_lines(self.path):
             m = _FIXME.match(line)
             if m:
                 tid = m.group(1)
@@ -376,13 +387,8 @@ class ConsoleLog:
         self.path = path
 
     def events(self):
-        try:
-            with open(self.path, "rb") as f:
-                lines = f.read().decode("utf-8", "replace").splitlines()
-        except FileNotFoundError:
-            return []
         evs, cur, body = [], None, []
-        for line in lines:
+        for line in read_lines(self.path):
             m = self.HEADER.match(line)
             if m:
                 if cur:
