@@ -103,27 +103,13 @@ static int check(engine *e, uint64_t now)
     return epg_publish(&e->pub, &e->cur, &ctx, now, &e->cfg->sink);
 }
 
-static void emit_once(engine *e, int (*build)(epg_event *), const epg_event_ctx *ctx)
+/* Start and stop events bypass the flood limit: an operator must always
+ * see the service come and go. */
+static void emit_direct(engine *e, int built, epg_event *ev)
 {
-    epg_event ev;
-
-    (void)ctx;
-    if (build(&ev) > 0) {
-        epg_publish_always(&e->pub, &ev, &e->cfg->sink);
-        epg_event_free(&ev);
-    }
-}
-
-static void emit_started(engine *e)
-{
-    epg_event ev;
-    epg_event_ctx ctx;
-
-    ctx.snap = &e->snap;
-    ctx.eval = &e->eval;
-    if (epg_event_started(&ctx, e->cfg->version, &ev) > 0) {
-        epg_publish_always(&e->pub, &ev, &e->cfg->sink);
-        epg_event_free(&ev);
+    if (built > 0) {
+        epg_publish_always(&e->pub, ev, &e->cfg->sink);
+        epg_event_free(ev);
     }
 }
 
@@ -182,6 +168,8 @@ static DWORD engine_loop(engine *e)
 DWORD engine_run(const engine_config *cfg)
 {
     engine *e = calloc(1, sizeof *e);
+    epg_event ev;
+    epg_event_ctx ctx;
     DWORD err;
 
     if (!e)
@@ -199,14 +187,16 @@ DWORD engine_run(const engine_config *cfg)
         e->netsh_due = 1;
         /* 1000 carries the values as first read, then the state. */
         regread_snapshot(&e->snap);
-        emit_started(e);
+        ctx.snap = &e->snap;
+        ctx.eval = &e->eval;
+        emit_direct(e, epg_event_started(&ctx, cfg->version, &ev), &ev);
         e->pending_keys = 0;    /* all read just now, after arming */
         check(e, clock_ms());
         sync_stats(e);
         if (cfg->ready)
             SetEvent(cfg->ready);
         err = engine_loop(e);
-        emit_once(e, epg_event_stopped, NULL);
+        emit_direct(e, epg_event_stopped(&ev), &ev);
         sync_stats(e);
         watcher_free(&e->w);
     }

@@ -59,7 +59,7 @@ static int fail(const char *cmd, const char *what, DWORD err)
 
     if (err == ERROR_ACCESS_DENIED)
         complain("exchportguard %s: administrator rights are needed; run it "
-                 "from an elevated command prompt (%s: %s, error %lu)\n",
+                 "from an elevated command prompt.\n  %s failed: %s (error %lu)\n",
                  cmd, what, text ? text : "", (unsigned long)err);
     else
         complain("exchportguard %s: %s failed: %s (error %lu)\n", cmd, what,

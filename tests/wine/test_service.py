@@ -24,6 +24,19 @@ try:
     log = pfx.start_session(os.path.join(args.work, "events.log"))
     scenarios.plant_baseline(pfx)
 
+    print("install without the rights it needs")
+    # Wine runs everything as an administrator, so the SCM never refuses;
+    # an event source key nobody may write to gives the same error 5.
+    regtool = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
+    require(pfx.run(regtool, "put", SOURCE[5:], "x", "4", "hex", "01000000").rc == 0 and
+            pfx.run(regtool, "deny", SOURCE[5:]).rc == 0, "an event source key denied to all")
+    r = pfx.run(EXE, "install")
+    check(r.rc == 1 and "administrator rights are needed" in r.err and "error 5" in r.err,
+          "install says it needs administrator rights, with the Win32 error (%r)" % r)
+    require(pfx.run(regtool, "allow", SOURCE[5:]).rc == 0, "allowed again")
+    pfx.reg_delete_key(SOURCE)
+    require(pfx.run(EXE, "uninstall").rc == 0, "and the half install removed")
+
     print("install")
     r = pfx.run(EXE, "install")
     require(r.rc == 0, "install exits 0 (%r)" % r)
