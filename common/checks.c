@@ -32,21 +32,19 @@ static int add(epg_finding_set *s, epg_rule rule, size_t a, size_t b,
 
 static int check_unreadable(const epg_snapshot *snap, epg_evaluation *ev)
 {
-    size_t k, i, n;
-    epg_read_item plan[EPG_READ_PLAN_MAX];
+    size_t k, i, key;
+    const char *name;
+    const epg_reading *r;
 
     for (k = 0; k < epg_key_count(); k++)
         if (snap->keys[k].state == EPG_KEY_ERROR &&
             add(&ev->findings, EPG_RULE_UNREADABLE, k, EPG_NONE, 0, 0))
             return -1;
-    /* A value that failed on its own, in a key that opened.  The plan is
-     * walked on a copy because it hands out pointers into the snapshot. */
-    n = epg_snapshot_plan((epg_snapshot *)snap, plan);
-    for (i = 0; i < n; i++) {
-        if (plan[i].slot->presence != EPG_UNREADABLE ||
-            snap->keys[plan[i].key].state == EPG_KEY_ERROR)
+    /* A value that failed on its own, in a key that opened. */
+    for (i = 0; epg_snapshot_item(snap, i, &key, &name, &r) == 0; i++) {
+        if (r->presence != EPG_UNREADABLE || snap->keys[key].state == EPG_KEY_ERROR)
             continue;
-        if (add(&ev->findings, EPG_RULE_UNREADABLE, plan[i].key, i, 0, 0))
+        if (add(&ev->findings, EPG_RULE_UNREADABLE, key, i, 0, 0))
             return -1;
     }
     return 0;

@@ -100,12 +100,13 @@ static void init_bufs(epg_buf *b, size_t n)
 /* Path of item i of the read plan (values first, so a value index works). */
 static void plan_path(const epg_event_ctx *ctx, size_t item, epg_buf *out)
 {
-    epg_read_item plan[EPG_READ_PLAN_MAX];
-    size_t n = epg_snapshot_plan((epg_snapshot *)ctx->snap, plan);
+    size_t key;
+    const char *name;
+    const epg_reading *r;
 
-    if (item < n) {
-        epg_key_display_path(plan[item].key, out);
-        epg_buf_printf(out, "\\%s", plan[item].name);
+    if (epg_snapshot_item(ctx->snap, item, &key, &name, &r) == 0) {
+        epg_key_display_path(key, out);
+        epg_buf_printf(out, "\\%s", name);
     }
 }
 
@@ -159,11 +160,12 @@ static void unreadable_error(const epg_finding *f, const epg_event_ctx *ctx,
     *code = 0;
     *text = NULL;
     if (f->b != EPG_NONE) {
-        epg_read_item plan[EPG_READ_PLAN_MAX];
-        size_t n = epg_snapshot_plan((epg_snapshot *)ctx->snap, plan);
-        if (f->b < n) {
-            *code = plan[f->b].slot->error;
-            *text = plan[f->b].slot->error_text;
+        size_t key;
+        const char *name;
+        const epg_reading *r;
+        if (epg_snapshot_item(ctx->snap, f->b, &key, &name, &r) == 0) {
+            *code = r->error;
+            *text = r->error_text;
         }
     } else if (ks->state == EPG_KEY_ERROR) {
         *code = ks->error;

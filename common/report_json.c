@@ -319,9 +319,10 @@ static void json_findings(const epg_snapshot *snap, const epg_evaluation *ev,
             if (f->b == EPG_NONE) {
                 json_error(out, ks->error, ks->error_text);
             } else {
-                epg_read_item plan[EPG_READ_PLAN_MAX];
-                size_t n = epg_snapshot_plan((epg_snapshot *)snap, plan);
-                const epg_reading *r = f->b < n ? plan[f->b].slot : NULL;
+                size_t key;
+                const char *name;
+                const epg_reading *r = NULL;
+                epg_snapshot_item(snap, f->b, &key, &name, &r);
                 json_error(out, r ? r->error : 0, r ? r->error_text : NULL);
             }
         } else {

@@ -25,17 +25,6 @@ void epg_conflict_remedy(const epg_finding *f, epg_buf *out)
                  "effect.");
 }
 
-static void plan_item(const epg_snapshot *snap, size_t i, epg_read_item *item)
-{
-    epg_read_item plan[EPG_READ_PLAN_MAX];
-    size_t n = epg_snapshot_plan((epg_snapshot *)snap, plan);
-
-    if (i < n)
-        *item = plan[i];
-    else
-        memset(item, 0, sizeof *item);
-}
-
 void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
                           const epg_evaluation *ev, epg_buf *out)
 {
@@ -72,14 +61,14 @@ void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
                            ks->error_text ? ks->error_text : "unknown error",
                            (unsigned long)ks->error);
         } else {
-            epg_read_item it;
-            plan_item(snap, f->b, &it);
+            size_t key;
+            const char *name = "?";
+            const epg_reading *r = NULL;
+            epg_snapshot_item(snap, f->b, &key, &name, &r);
             epg_key_display_path(f->a, out);
-            epg_buf_printf(out, "\\%s could not be read: %s (error %lu).",
-                           it.name ? it.name : "?",
-                           it.slot && it.slot->error_text ? it.slot->error_text
-                                                          : "unknown error",
-                           it.slot ? (unsigned long)it.slot->error : 0ul);
+            epg_buf_printf(out, "\\%s could not be read: %s (error %lu).", name,
+                           r && r->error_text ? r->error_text : "unknown error",
+                           r ? (unsigned long)r->error : 0ul);
         }
         epg_buf_puts(out, " The verdict is incomplete.");
         break;

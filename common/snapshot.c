@@ -44,6 +44,22 @@ void epg_snapshot_free(epg_snapshot *s)
     epg_snapshot_init(s);
 }
 
+int epg_snapshot_item(const epg_snapshot *s, size_t i, size_t *key, const char **name,
+                      const epg_reading **reading)
+{
+    epg_read_item plan[EPG_READ_PLAN_MAX];
+    /* The plan hands out writable slots; nothing is written through them
+     * here, which is what makes this cast sound. */
+    size_t n = epg_snapshot_plan((epg_snapshot *)s, plan);
+
+    if (i >= n)
+        return -1;
+    *key = plan[i].key;
+    *name = plan[i].name;
+    *reading = plan[i].slot;
+    return 0;
+}
+
 size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX])
 {
     size_t n = 0, i;

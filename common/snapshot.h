@@ -59,7 +59,13 @@ typedef struct epg_read_item {
 
 #define EPG_READ_PLAN_MAX (EPG_VALUE_COUNT + 2 + EPG_SETTING_COUNT)
 
-/* Fills items with every value a check reads; returns how many. */
+/* Fills items with every value a check reads; returns how many.  Values
+ * come first, in catalogue order, so item v is value v. */
 size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX]);
+
+/* Item i of the plan, for code that only looks: its key, value name and
+ * reading.  Returns 0, or -1 when there is no item i. */
+int epg_snapshot_item(const epg_snapshot *s, size_t i, size_t *key, const char **name,
+                      const epg_reading **reading);
 
 #endif

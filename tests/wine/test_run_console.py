@@ -10,8 +10,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from winetest import (ConsoleLog, Prefix, check, common_args, finish,  # noqa: E402
-                      has, require, settle, wait_for)
+from winetest import (ConsoleLog, EventLog, Prefix, check, common_args,  # noqa: E402
+                      finish, has, require, settle, wait_for)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
@@ -48,6 +48,30 @@ try:
     check(ev is not None and "ExchPortGuard stopped." in ev.text, "1001 rendered on Ctrl+C")
     r = pfx.run(EXE, "run", "--nonsense")
     check(r.rc == 3 and "unknown option" in r.err, "run: unknown option, exit 3")
+
+    print("run --eventlog")
+    # ReportEventW prints on Wine's eventlog channel of the calling process:
+    # here, run's own stderr.
+    out2, err2 = os.path.join(args.work, "run2.out"), os.path.join(args.work, "run2.err")
+    proc = pfx.popen([EXE, "run", "--eventlog"], out2, err2,
+                     env={"WINEDEBUG": "fixme-all,fixme+advapi,+eventlog"})
+    console, channel = ConsoleLog(out2), EventLog(err2)
+    ev, _ = wait_for(console, has(1000), timeout=20)
+    require(ev is not None, "run --eventlog started")
+    settle(console)
+    mark_c, mark_e = console.count(), channel.count()
+    pfx.reg_add(scenarios.SA, "TCP/IP NSPI Port", "REG_DWORD", 6004)
+    ev, _ = wait_for(console, has(1100, "6004"), timeout=1, after=mark_c)
+    check(ev is not None and "Port conflict on TCP port 6004" in ev.text,
+          "1100 printed on the console")
+    ev, _ = wait_for(channel, has(1100, "6004"), timeout=1, after=mark_e)
+    check(ev is not None and ev.strings[0] == "6004" and ev.level == "Error",
+          "and the same 1100 written with ReportEventW")
+    check(channel.events()[0].id == 1000, "every event goes to both, from 1000 on")
+    proc.send_signal(signal.SIGINT)
+    check(proc.wait(timeout=10) == 0, "run --eventlog exits 0 on Ctrl+C")
+    ev, _ = wait_for(channel, has(1001), timeout=2)
+    check(ev is not None, "1001 written to the event log too")
 finally:
     if proc and proc.poll() is None:
         proc.kill()
