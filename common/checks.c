@@ -132,6 +132,51 @@ int epg_verdict(const epg_evaluation *ev)
     return code;
 }
 
+void epg_unreadable_path(const epg_snapshot *snap, const epg_finding *f, epg_buf *out)
+{
+    size_t key;
+    const char *name;
+    const epg_reading *r;
+
+    epg_key_display_path(f->a, out);
+    if (f->b != EPG_NONE && epg_snapshot_item(snap, f->b, &key, &name, &r) == 0)
+        epg_buf_printf(out, "\\%s", name);
+}
+
+void epg_unreadable_error(const epg_snapshot *snap, const epg_finding *f,
+                          uint32_t *code, const char **text)
+{
+    const epg_key_status *ks = &snap->keys[f->a];
+    size_t key;
+    const char *name;
+    const epg_reading *r;
+
+    *code = 0;
+    *text = NULL;
+    if (f->b != EPG_NONE) {
+        if (epg_snapshot_item(snap, f->b, &key, &name, &r) == 0) {
+            *code = r->error;
+            *text = r->error_text;
+        }
+    } else if (ks->state == EPG_KEY_ERROR) {
+        *code = ks->error;
+        *text = ks->error_text;
+    } else {
+        *code = ks->watch_error;    /* readable, but not watchable */
+        *text = ks->watch_error_text;
+    }
+}
+
+int epg_needs_netsh(const epg_snapshot *snap)
+{
+    epg_settings st;
+
+    if (snap->os_major < 6)
+        return 0;
+    epg_settings_parse(snap->settings, &st);
+    return st.value[EPG_SET_CHECK_DYNAMIC_RANGE] != 0;
+}
+
 int epg_conditions(const epg_snapshot *snap, const epg_evaluation *ev,
                    epg_finding_set *out)
 {

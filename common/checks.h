@@ -50,6 +50,17 @@ enum {
  * verdict, even when a conflict was found among the data that was read. */
 int epg_verdict(const epg_evaluation *ev);
 
+/* What an unreadable finding is about: the key's path, or key\value when a
+ * single value failed; and the Win32 error code and text (text NULL when
+ * none is known).  The report and the events word it from these. */
+void epg_unreadable_path(const epg_snapshot *snap, const epg_finding *f, epg_buf *out);
+void epg_unreadable_error(const epg_snapshot *snap, const epg_finding *f,
+                          uint32_t *code, const char **text);
+
+/* Whether this system and these settings want netsh's answer: Windows 6.0
+ * and later, with CheckDynamicRange on.  check and the service ask alike. */
+int epg_needs_netsh(const epg_snapshot *snap);
+
 /* The service's view: the findings plus what only a long-running watcher
  * reports (missing keys, keys that cannot be watched, bad settings, and the
  * "no conflicts" all-clear).  Sorted.  Returns 0 or -1. */

@@ -97,19 +97,6 @@ static void init_bufs(epg_buf *b, size_t n)
         epg_buf_init(&b[i]);
 }
 
-/* Path of item i of the read plan (values first, so a value index works). */
-static void plan_path(const epg_event_ctx *ctx, size_t item, epg_buf *out)
-{
-    size_t key;
-    const char *name;
-    const epg_reading *r;
-
-    if (epg_snapshot_item(ctx->snap, item, &key, &name, &r) == 0) {
-        epg_key_display_path(key, out);
-        epg_buf_printf(out, "\\%s", name);
-    }
-}
-
 void epg_conflict_sentence(const epg_finding *f, epg_buf *out)
 {
     epg_buf_printf(out, "Port %u is held by both ", (unsigned)f->port);
@@ -149,33 +136,6 @@ static void conflict_strings(const epg_finding *f, epg_buf *s)
     epg_buf_puts(&s[2], epg_values[f->a].component);
     epg_value_path(f->b, &s[3]);
     epg_buf_puts(&s[4], epg_values[f->b].component);
-}
-
-/* Error code and text of an unreadable finding. */
-static void unreadable_error(const epg_finding *f, const epg_event_ctx *ctx,
-                             uint32_t *code, const char **text)
-{
-    const epg_key_status *ks = &ctx->snap->keys[f->a];
-
-    *code = 0;
-    *text = NULL;
-    if (f->b != EPG_NONE) {
-        size_t key;
-        const char *name;
-        const epg_reading *r;
-        if (epg_snapshot_item(ctx->snap, f->b, &key, &name, &r) == 0) {
-            *code = r->error;
-            *text = r->error_text;
-        }
-    } else if (ks->state == EPG_KEY_ERROR) {
-        *code = ks->error;
-        *text = ks->error_text;
-    } else {
-        *code = ks->watch_error;
-        *text = ks->watch_error_text;
-    }
-    if (!*text)
-        *text = "no description is available for this error";
 }
 
 int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
@@ -224,17 +184,14 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
         }
         break;
     case EPG_RULE_UNREADABLE:
-        if (f->b != EPG_NONE)
-            plan_path(ctx, f->b, &s[0]);
-        else
-            epg_key_display_path(f->a, &s[0]);
+        epg_unreadable_path(ctx->snap, f, &s[0]);
         n = 1;
         if (raise) {
             uint32_t code;
             const char *text;
-            unreadable_error(f, ctx, &code, &text);
+            epg_unreadable_error(ctx->snap, f, &code, &text);
             epg_buf_printf(&s[1], "%lu", (unsigned long)code);
-            epg_buf_puts(&s[2], text);
+            epg_buf_puts(&s[2], text ? text : "no description is available for this error");
             n = 3;
         }
         break;

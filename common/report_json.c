@@ -315,16 +315,10 @@ static void json_findings(const epg_snapshot *snap, const epg_evaluation *ev,
         }
         epg_buf_puts(out, ", \"error\": ");
         if (f->rule == EPG_RULE_UNREADABLE) {
-            const epg_key_status *ks = &snap->keys[f->a];
-            if (f->b == EPG_NONE) {
-                json_error(out, ks->error, ks->error_text);
-            } else {
-                size_t key;
-                const char *name;
-                const epg_reading *r = NULL;
-                epg_snapshot_item(snap, f->b, &key, &name, &r);
-                json_error(out, r ? r->error : 0, r ? r->error_text : NULL);
-            }
+            uint32_t code;
+            const char *text;
+            epg_unreadable_error(snap, f, &code, &text);
+            json_error(out, code, text);
         } else {
             epg_buf_puts(out, "null");
         }

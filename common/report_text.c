@@ -53,25 +53,16 @@ void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
         epg_buf_puts(out, "). Another program's outbound connection can take "
                      "the port before Exchange starts.");
         break;
-    case EPG_RULE_UNREADABLE:
-        if (f->b == EPG_NONE) {
-            const epg_key_status *ks = &snap->keys[f->a];
-            epg_key_display_path(f->a, out);
-            epg_buf_printf(out, " could not be read: %s (error %lu).",
-                           ks->error_text ? ks->error_text : "unknown error",
-                           (unsigned long)ks->error);
-        } else {
-            size_t key;
-            const char *name = "?";
-            const epg_reading *r = NULL;
-            epg_snapshot_item(snap, f->b, &key, &name, &r);
-            epg_key_display_path(f->a, out);
-            epg_buf_printf(out, "\\%s could not be read: %s (error %lu).", name,
-                           r && r->error_text ? r->error_text : "unknown error",
-                           r ? (unsigned long)r->error : 0ul);
-        }
+    case EPG_RULE_UNREADABLE: {
+        uint32_t code;
+        const char *text;
+        epg_unreadable_error(snap, f, &code, &text);
+        epg_unreadable_path(snap, f, out);
+        epg_buf_printf(out, " could not be read: %s (error %lu).",
+                       text ? text : "unknown error", (unsigned long)code);
         epg_buf_puts(out, " The verdict is incomplete.");
         break;
+    }
     default:
         epg_buf_puts(out, epg_rule_name(f->rule));
         break;

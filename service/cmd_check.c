@@ -34,12 +34,8 @@ int cmd_check(int argc, WCHAR **argv)
     regread_snapshot(&snap);
     /* The same settings the service uses decide whether, and how, the
      * dynamic range is checked, so both give the same verdict. */
-    {
-        epg_settings st;
-        epg_settings_parse(snap.settings, &st);
-        if (snap.os_major >= 6 && st.value[EPG_SET_CHECK_DYNAMIC_RANGE])
-            netsh_query(&snap, NULL);
-    }
+    if (epg_needs_netsh(&snap))
+        netsh_query(&snap, NULL);
     if (epg_evaluate(&snap, &ev)) {
         complain("exchportguard check: out of memory; no verdict\n");
         code = EPG_EXIT_UNREADABLE;

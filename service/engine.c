@@ -53,16 +53,6 @@ static void apply_watch_errors(engine *e)
     }
 }
 
-static int netsh_wanted(const epg_snapshot *s)
-{
-    epg_settings st;
-
-    if (s->os_major < 6)
-        return 0;
-    epg_settings_parse(s->settings, &st);
-    return st.value[EPG_SET_CHECK_DYNAMIC_RANGE] != 0;
-}
-
 /* Reads, evaluates and publishes.  Returns 0 or -1 (out of memory: the
  * previous state stays reported and the next change retries). */
 static int check(engine *e, uint64_t now)
@@ -76,7 +66,7 @@ static int check(engine *e, uint64_t now)
     apply_watch_errors(e);
     /* netsh costs a process start, so it runs at the first check, when
      * Tcpip\Parameters changed, and when the range check is switched on. */
-    wanted = netsh_wanted(&e->snap);
+    wanted = epg_needs_netsh(&e->snap);
     if (e->pending_keys & (1u << epg_key_of_role(EPG_KEY_TCPIP)))
         e->netsh_due = 1;
     if (wanted && (e->netsh_due || !e->netsh_wanted_before))
