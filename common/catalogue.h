@@ -7,6 +7,7 @@
 #define EPG_CATALOGUE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "strbuf.h"
 
@@ -24,10 +25,32 @@
 #define EPG_TCPIP_KEY "Tcpip\\Parameters"
 #define EPG_SETTINGS_KEY EPG_SERVICE_NAME "\\Parameters"
 
+/* Which product reads a value.  Decides which effective defaults a value is
+ * compared with, which remedy a conflict gets, and whether a missing key is
+ * worth an event (docs/exchange-ports.md). */
 typedef enum epg_family {
     EPG_EXCHANGE_2003 = 0,  /* Exchange 2000/2003, still read by 2007 tools */
-    EPG_EXCHANGE_2010
+    EPG_EXCHANGE_2010,
+    EPG_DOMAIN_CONTROLLER   /* Active Directory, Netlogon, FRS */
 } epg_family;
+
+/* Registry types a value may hold (a mask). */
+#define EPG_TYPES_DWORD 1u
+#define EPG_TYPES_STRING 2u     /* REG_SZ or REG_EXPAND_SZ of decimal digits */
+#define EPG_TYPES_ANY (EPG_TYPES_DWORD | EPG_TYPES_STRING)
+
+/* The analyzers' range rules (docs/exchange-ports.md, "Range rules"). */
+typedef enum epg_range_rule {
+    EPG_RANGE_RULE_NONE = 0,
+    EPG_RANGE_RULE_EX2010,  /* 1-1023 error; outside 59531-60554 a notice */
+    EPG_RANGE_RULE_EX2003   /* below 5000 a warning (KB 155831) */
+} epg_range_rule;
+
+/* Exchange 2010 analyzer (gg191713) and KB 155831. */
+#define EPG_EX2010_MIN_PORT 1024
+#define EPG_EX2010_RECOMMENDED_LO 59531
+#define EPG_EX2010_RECOMMENDED_HI 60554
+#define EPG_EX2003_MIN_PORT 5000
 
 typedef struct epg_watched_value {
     const char *id;         /* stable short name for scripts and JSON */
@@ -35,9 +58,19 @@ typedef struct epg_watched_value {
     const char *name;       /* registry value name */
     const char *component;  /* what listens on the port, for messages */
     epg_family family;
+    unsigned types;         /* EPG_TYPES_*: what the component reads */
+    /* The port the component uses when the value is absent but its key
+     * exists; 0 when absent means a dynamic port. */
+    uint16_t default_port;
+    int zero_is_dynamic;    /* the data 0 means "dynamic", not a mistake */
+    epg_range_rule range_rule;
+    /* Who may legitimately hold the port: service names and process image
+     * names, ';'-separated (see holders.h). */
+    const char *holder_services;
+    const char *holder_images;
 } epg_watched_value;
 
-#define EPG_VALUE_COUNT 9
+#define EPG_VALUE_COUNT 14
 extern const epg_watched_value epg_values[EPG_VALUE_COUNT];
 
 typedef enum epg_key_role {
@@ -59,7 +92,9 @@ size_t epg_value_key(size_t v);                 /* key index of a value */
 
 /* Whether a missing key is worth an event: an Exchange key is missing when
  * its component is not installed, which operators want to know; the
- * service's own Parameters key is optional and its absence means defaults. */
+ * domain-controller keys are compared only when present (most servers are
+ * not domain controllers), and the service's own Parameters key is optional
+ * and its absence means defaults. */
 int epg_key_report_missing(size_t k);
 
 /* "HKLM\System\CurrentControlSet\Services\<key>\<value>" */
@@ -68,5 +103,9 @@ void epg_value_path(size_t v, epg_buf *out);
 void epg_value_short_path(size_t v, epg_buf *out);
 void epg_key_display_path(size_t k, epg_buf *out);
 const char *epg_family_name(epg_family f);      /* "exchange-2003" ... */
+const char *epg_range_rule_name(epg_range_rule r); /* null-able token */
+
+/* Index of a value by its id, or EPG_VALUE_COUNT when there is none. */
+size_t epg_value_by_id(const char *id);
 
 #endif

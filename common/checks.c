@@ -50,6 +50,20 @@ static int check_unreadable(const epg_snapshot *snap, epg_evaluation *ev)
     return 0;
 }
 
+/* Two values compete for a port when the ports their components use are
+ * equal; an effective default stands only against its own product family
+ * (a leftover Exchange 2003 value is not read by the 2010 service). */
+static int compete(const epg_evaluation *ev, size_t i, size_t j)
+{
+    const epg_port_value *p = &ev->ports[i], *q = &ev->ports[j];
+
+    if (!epg_port_effective(p) || !epg_port_effective(q) || p->port != q->port)
+        return 0;
+    if (p->status == EPG_PORT_DEFAULT || q->status == EPG_PORT_DEFAULT)
+        return epg_values[i].family == epg_values[j].family;
+    return 1;
+}
+
 static int check_ports(epg_evaluation *ev)
 {
     size_t i, j;
@@ -58,14 +72,45 @@ static int check_ports(epg_evaluation *ev)
         if (ev->ports[i].status == EPG_PORT_INVALID &&
             add(&ev->findings, EPG_RULE_INVALID_VALUE, i, EPG_NONE, 0, 0))
             return -1;
-        if (ev->ports[i].status != EPG_PORT_OK)
-            continue;
-        ev->usable++;
+        if (ev->ports[i].status == EPG_PORT_OK)
+            ev->usable++;
         for (j = i + 1; j < EPG_VALUE_COUNT; j++)
-            if (ev->ports[j].status == EPG_PORT_OK &&
-                ev->ports[j].port == ev->ports[i].port &&
+            if (compete(ev, i, j) &&
                 add(&ev->findings, EPG_RULE_CONFLICT, i, j, ev->ports[i].port, 0))
                 return -1;
+    }
+    return 0;
+}
+
+/* The analyzers' range rules, on values that are set (a default is the
+ * product's own choice). */
+static int check_range_rules(epg_evaluation *ev)
+{
+    size_t i;
+
+    for (i = 0; i < EPG_VALUE_COUNT; i++) {
+        uint16_t port = ev->ports[i].port;
+        epg_rule rule = EPG_RULE_COUNT;
+
+        if (ev->ports[i].status != EPG_PORT_OK)
+            continue;
+        switch (epg_values[i].range_rule) {
+        case EPG_RANGE_RULE_EX2010:
+            if (port < EPG_EX2010_MIN_PORT)
+                rule = EPG_RULE_PORT_BELOW_1024;
+            else if (port < EPG_EX2010_RECOMMENDED_LO ||
+                     port > EPG_EX2010_RECOMMENDED_HI)
+                rule = EPG_RULE_PORT_NOT_RECOMMENDED;
+            break;
+        case EPG_RANGE_RULE_EX2003:
+            if (port < EPG_EX2003_MIN_PORT)
+                rule = EPG_RULE_PORT_BELOW_5000;
+            break;
+        case EPG_RANGE_RULE_NONE:
+            break;
+        }
+        if (rule != EPG_RULE_COUNT && add(&ev->findings, rule, i, EPG_NONE, port, 0))
+            return -1;
     }
     return 0;
 }
@@ -79,6 +124,7 @@ static int check_range(const epg_snapshot *snap, epg_evaluation *ev)
         return 0;
     memset(&in, 0, sizeof in);
     in.os_major = snap->os_major;
+    in.os_minor = snap->os_minor;
     in.max_user_port = &snap->max_user_port;
     in.reserved_ports = &snap->reserved_ports;
     in.override = ev->settings.override_range;
@@ -87,16 +133,78 @@ static int check_range(const epg_snapshot *snap, epg_evaluation *ev)
     in.netsh_dynamic = snap->netsh_dynamic;
     in.netsh_excluded = snap->netsh_excluded;
     in.netsh_note = snap->netsh_note;
+    in.netsh_excluded_note = snap->netsh_excluded_note;
     epg_dynrange_free(&ev->range);
     epg_dynrange_compute(&in, &ev->range);
     ev->range_checked = 1;
-    for (i = 0; i < EPG_VALUE_COUNT; i++)
-        if (ev->ports[i].status == EPG_PORT_OK &&
-            epg_dynrange_holds(&ev->range, ev->ports[i].port) &&
-            add(&ev->findings, EPG_RULE_DYNAMIC_RANGE, i, EPG_NONE,
-                ev->ports[i].port, 0))
+    for (i = 0; i < EPG_VALUE_COUNT; i++) {
+        uint16_t port = ev->ports[i].port;
+
+        if (!epg_port_effective(&ev->ports[i]))
+            continue;
+        if (epg_dynrange_blocking(&ev->range, port)) {
+            if (add(&ev->findings, EPG_RULE_PORT_EXCLUDED, i, EPG_NONE, port, 0))
+                return -1;
+        } else if (epg_dynrange_holds(&ev->range, port) &&
+                   add(&ev->findings, EPG_RULE_DYNAMIC_RANGE, i, EPG_NONE, port, 0)) {
             return -1;
+        }
+    }
     return 0;
+}
+
+/* Other processes holding a pinned port (holders.h). */
+static int check_holders(const epg_snapshot *snap, epg_evaluation *ev)
+{
+    size_t i, n, k;
+    uint32_t pids[16];
+
+    if (!ev->settings.value[EPG_SET_LISTENER_CHECK_MINUTES] || !snap->tcp.collected)
+        return 0;
+    ev->listeners_checked = 1;
+    for (i = 0; i < EPG_VALUE_COUNT; i++) {
+        if (!epg_port_effective(&ev->ports[i]))
+            continue;
+        n = epg_port_intruders(&snap->tcp, i, ev->ports[i].port, pids,
+                               sizeof pids / sizeof pids[0]);
+        for (k = 0; k < n; k++)
+            if (add(&ev->findings, EPG_RULE_PORT_HELD, i, EPG_NONE,
+                    ev->ports[i].port, pids[k]))
+                return -1;
+    }
+    return 0;
+}
+
+/* The catalogue's view of one value: its types, its effective default and
+ * what 0 means to it. */
+static void parse_value(const epg_snapshot *snap, size_t v, epg_port_value *out)
+{
+    const epg_watched_value *w = &epg_values[v];
+    const epg_reading *r = &snap->values[v];
+
+    epg_port_parse(r, out);
+    if (out->status == EPG_PORT_ABSENT) {
+        if (w->default_port && snap->keys[epg_value_key(v)].state == EPG_KEY_PRESENT) {
+            out->status = EPG_PORT_DEFAULT;
+            out->port = w->default_port;
+        }
+        return;
+    }
+    if (r->presence == EPG_PRESENT && r->full_size <= r->size &&
+        (((r->type == EPG_REG_SZ || r->type == EPG_REG_EXPAND_SZ) &&
+          !(w->types & EPG_TYPES_STRING)) ||
+         (r->type == EPG_REG_DWORD && !(w->types & EPG_TYPES_DWORD)))) {
+        out->status = EPG_PORT_INVALID;
+        out->port = 0;
+        out->bad = EPG_BAD_TYPE_FOR_VALUE;
+        out->detail = r->type;
+        return;
+    }
+    if (out->status == EPG_PORT_INVALID && out->bad == EPG_BAD_ZERO &&
+        w->zero_is_dynamic) {
+        out->status = EPG_PORT_DYNAMIC;
+        out->bad = EPG_BAD_NONE;
+    }
 }
 
 int epg_evaluate(const epg_snapshot *snap, epg_evaluation *ev)
@@ -106,9 +214,10 @@ int epg_evaluate(const epg_snapshot *snap, epg_evaluation *ev)
 
     epg_evaluation_free(ev);
     for (i = 0; i < EPG_VALUE_COUNT; i++)
-        epg_port_parse(&snap->values[i], &ev->ports[i]);
+        parse_value(snap, i, &ev->ports[i]);
     epg_settings_parse(snap->settings, &ev->settings);
-    if (check_unreadable(snap, ev) || check_ports(ev) || check_range(snap, ev))
+    if (check_unreadable(snap, ev) || check_ports(ev) || check_range_rules(ev) ||
+        check_range(snap, ev) || check_holders(snap, ev))
         rc = -1;
     epg_set_sort(&ev->findings);
     return rc;
@@ -123,13 +232,23 @@ int epg_verdict(const epg_evaluation *ev)
         epg_rule r = ev->findings.items[i].rule;
         if (r == EPG_RULE_UNREADABLE)
             return EPG_EXIT_UNREADABLE;
-        if (r == EPG_RULE_CONFLICT)
-            code = EPG_EXIT_CONFLICT;
+        if (epg_rule_severity(r) == EPG_SEV_ERROR)
+            code = EPG_EXIT_ERRORS;
         else if (code == EPG_EXIT_CLEAN &&
                  epg_rule_severity(r) == EPG_SEV_WARNING)
             code = EPG_EXIT_WARNINGS;
     }
     return code;
+}
+
+size_t epg_count_severity(const epg_evaluation *ev, epg_severity s)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < ev->findings.count; i++)
+        if (epg_rule_severity(ev->findings.items[i].rule) == s)
+            n++;
+    return n;
 }
 
 void epg_unreadable_path(const epg_snapshot *snap, const epg_finding *f, epg_buf *out)

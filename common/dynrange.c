@@ -112,13 +112,17 @@ size_t epg_netsh_parse_excluded(const char *text, epg_span *out, size_t max)
                 used = read_number(line + i, len - i, &hi);
                 if (used) {
                     i += used;
+                    int star = 0;
                     /* An administered exclusion is marked with '*'. */
                     while (i < len && (is_blank((unsigned char)line[i]) ||
-                                       line[i] == '*'))
+                                       line[i] == '*')) {
+                        star |= line[i] == '*';
                         i++;
+                    }
                     if (i == len && lo >= 1 && lo <= hi && hi <= 65535) {
                         out[n].lo = (uint16_t)lo;
                         out[n].hi = (uint16_t)hi;
+                        out[n].administered = (uint8_t)star;
                         n++;
                     }
                 }
@@ -127,6 +131,27 @@ size_t epg_netsh_parse_excluded(const char *text, epg_span *out, size_t max)
         line = eol ? eol + 1 : NULL;
     }
     return n;
+}
+
+int epg_netsh_excluded_understood(const char *text)
+{
+    const char *line = text;
+
+    while (line && *line) {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line), i, dashes = 0;
+
+        for (i = 0; i < len; i++) {
+            if (line[i] == '-')
+                dashes++;
+            else if (!is_blank((unsigned char)line[i]))
+                break;
+        }
+        if (i == len && dashes >= 2)
+            return 1;
+        line = eol ? eol + 1 : NULL;
+    }
+    return 0;
 }
 
 /* ReservedPorts: REG_MULTI_SZ of "low-high" lines (KB 812873). */
@@ -198,6 +223,7 @@ static void reserved_ports(const epg_reading *r, epg_dynrange *out)
         } else if (out->excluded_count < EPG_MAX_EXCLUSIONS) {
             out->excluded[out->excluded_count].lo = (uint16_t)lo;
             out->excluded[out->excluded_count].hi = (uint16_t)hi;
+            out->excluded[out->excluded_count].administered = 1;
             out->excluded_count++;
         } else {
             note(out, "more ReservedPorts lines than ExchPortGuard reads; "
@@ -249,26 +275,55 @@ static void legacy_range(const epg_dynrange_input *in, epg_dynrange *out)
     reserved_ports(in->reserved_ports, out);
 }
 
-static void modern_range(const epg_dynrange_input *in, epg_dynrange *out)
+/* The exclusion ranges of Windows 6.1 and later, or a note saying once why
+ * they were not checked. */
+static void netsh_exclusions(const epg_dynrange_input *in, epg_dynrange *out)
 {
-    uint32_t start, count;
+    epg_buf msg;
 
-    /* Exclusions are taken from netsh only when its range output was
-     * understood: an empty or foreign answer proves nothing about them. */
-    if (in->netsh_excluded && in->netsh_dynamic &&
-        epg_netsh_parse_dynamic(in->netsh_dynamic, &start, &count) == 0) {
+    if (in->os_major == 6 && in->os_minor == 0) {
+        note(out, "port exclusion ranges: not checked (Windows 6.0 has none)");
+        return;
+    }
+    epg_buf_init(&msg);
+    if (!in->netsh_excluded) {
+        epg_buf_printf(&msg, "port exclusion ranges: not checked (%s; Windows "
+                       "Server 2008 R2 needs hotfix 2665809 for netsh int ipv4 "
+                       "show excludedportrange)",
+                       in->netsh_excluded_note ? in->netsh_excluded_note
+                                               : "netsh was not asked");
+        note(out, epg_buf_str(&msg));
+    } else if (!epg_netsh_excluded_understood(in->netsh_excluded)) {
+        note(out, "port exclusion ranges: not checked (netsh int ipv4 show "
+                  "excludedportrange printed no table that could be read)");
+    } else {
         out->excl_source = EPG_EXCL_NETSH;
         out->excluded_count = epg_netsh_parse_excluded(
             in->netsh_excluded, out->excluded, EPG_MAX_EXCLUSIONS);
+        if (out->excluded_count == EPG_MAX_EXCLUSIONS)
+            note(out, "more port exclusion ranges than ExchPortGuard reads; "
+                      "the rest were ignored");
     }
+    epg_buf_free(&msg);
+}
+
+static void modern_range(const epg_dynrange_input *in, epg_dynrange *out)
+{
+    uint32_t start, count;
+    int netsh_ok = in->netsh_dynamic &&
+                   epg_netsh_parse_dynamic(in->netsh_dynamic, &start, &count) == 0;
+
+    /* Exclusions are taken from netsh only when its range output was
+     * understood: an empty or foreign answer proves nothing about them. */
+    if (netsh_ok)
+        netsh_exclusions(in, out);
     if (in->override) {
         out->source = EPG_RANGE_OVERRIDE;
         out->start = (uint16_t)in->override_start;
         out->end = (uint16_t)(in->override_start + in->override_count - 1);
         return;
     }
-    if (in->netsh_dynamic &&
-        epg_netsh_parse_dynamic(in->netsh_dynamic, &start, &count) == 0) {
+    if (netsh_ok) {
         out->source = EPG_RANGE_NETSH;
         out->start = (uint16_t)start;
         out->end = (uint16_t)(start + count - 1);
@@ -288,6 +343,8 @@ void epg_dynrange_compute(const epg_dynrange_input *in, epg_dynrange *out)
 {
     memset(out, 0, sizeof *out);
     epg_buf_init(&out->notes);
+    out->os_major = in->os_major;
+    out->os_minor = in->os_minor;
     if (in->os_major < 6)
         legacy_range(in, out);
     else
@@ -309,6 +366,36 @@ int epg_dynrange_holds(const epg_dynrange *r, uint16_t port)
         if (port >= r->excluded[i].lo && port <= r->excluded[i].hi)
             return 0;
     return 1;
+}
+
+const epg_span *epg_dynrange_blocking(const epg_dynrange *r, uint16_t port)
+{
+    size_t i;
+
+    if (r->excl_source != EPG_EXCL_NETSH)
+        return NULL;
+    for (i = 0; i < r->excluded_count; i++)
+        if (!r->excluded[i].administered && port >= r->excluded[i].lo &&
+            port <= r->excluded[i].hi)
+            return &r->excluded[i];
+    return NULL;
+}
+
+void epg_dynrange_remedy(const epg_dynrange *r, uint16_t port, epg_buf *out)
+{
+    if (r->os_major < 6)
+        epg_buf_printf(out, "add the line %u-%u to the REG_MULTI_SZ value "
+                       "HKLM\\System\\CurrentControlSet\\Services\\Tcpip\\"
+                       "Parameters\\ReservedPorts and restart the computer",
+                       (unsigned)port, (unsigned)port);
+    else if (r->os_major == 6 && r->os_minor == 0)
+        epg_buf_printf(out, "choose a port outside the dynamic port range "
+                       "%u-%u (Windows 6.0 has no port exclusion ranges)",
+                       (unsigned)r->start, (unsigned)r->end);
+    else
+        epg_buf_printf(out, "netsh int ipv4 add excludedportrange protocol=tcp "
+                       "startport=%u numberofports=1 store=persistent",
+                       (unsigned)port);
 }
 
 const char *epg_range_source_token(epg_range_source s)

@@ -27,9 +27,17 @@ typedef enum epg_range_source {
 
 typedef struct epg_span {
     uint16_t lo, hi;
+    /* An administered exclusion (netsh marks it '*'; every ReservedPorts
+     * line is one): the system no longer hands its ports out as ephemeral
+     * ports, but a program that asks for one may still bind it.  The other
+     * kind (Hyper-V, WinNAT, the persistent port reservation API) cannot be
+     * bound by anyone else: binding fails with WSAEACCES (10013).  See
+     * docs/exchange-ports.md "Ports that cannot be bound". */
+    uint8_t administered;
 } epg_span;
 
-#define EPG_MAX_EXCLUSIONS 64
+/* Hyper-V hosts show dozens of ranges; more are noted, not read. */
+#define EPG_MAX_EXCLUSIONS 256
 
 typedef enum epg_excl_source {
     EPG_EXCL_NONE = 0,          /* nothing is known to be excluded */
@@ -44,10 +52,11 @@ typedef struct epg_dynrange {
     epg_span excluded[EPG_MAX_EXCLUSIONS];
     size_t excluded_count;
     epg_buf notes;              /* problems met, "; "-separated */
+    uint32_t os_major, os_minor;
 } epg_dynrange;
 
 typedef struct epg_dynrange_input {
-    uint32_t os_major;
+    uint32_t os_major, os_minor;
     const epg_reading *max_user_port;
     const epg_reading *reserved_ports;
     int override;               /* override_start/count are valid */
@@ -55,12 +64,22 @@ typedef struct epg_dynrange_input {
     const char *netsh_dynamic;  /* output of the command, NULL if not run */
     const char *netsh_excluded;
     const char *netsh_note;     /* why netsh gave nothing, or NULL */
+    const char *netsh_excluded_note;    /* why the exclusions are missing */
 } epg_dynrange_input;
 
 void epg_dynrange_compute(const epg_dynrange_input *in, epg_dynrange *out);
 void epg_dynrange_free(epg_dynrange *r);
 /* Inside the range and not excluded from it. */
 int epg_dynrange_holds(const epg_dynrange *r, uint16_t port);
+/* The exclusion range that keeps every other program from binding port (a
+ * netsh range not marked '*'), or NULL. */
+const epg_span *epg_dynrange_blocking(const epg_dynrange *r, uint16_t port);
+/* What makes a port inside the range safe, as a person types it: on
+ * Windows 6.1 and later the exact netsh command that adds an administered
+ * exclusion for it; before 6.0 the ReservedPorts line (KB 812873); on 6.0,
+ * which has neither, a port outside the range.  This is event 1210's last
+ * insertion string. */
+void epg_dynrange_remedy(const epg_dynrange *r, uint16_t port, epg_buf *out);
 
 /* Stable token for JSON: maxuserport, legacy-default, override, netsh,
  * default. */
@@ -74,6 +93,10 @@ void epg_dynrange_describe(const epg_dynrange *r, epg_buf *out);
  * numbers (start, end) optionally followed by '*'. */
 int epg_netsh_parse_dynamic(const char *text, uint32_t *start, uint32_t *count);
 size_t epg_netsh_parse_excluded(const char *text, epg_span *out, size_t max);
+/* Whether text looks like the exclusion table at all: it has the rule of
+ * dashes under the (localized) column heads.  Without it an empty result
+ * would be read as "no exclusions" from output that is something else. */
+int epg_netsh_excluded_understood(const char *text);
 
 /* Windows before 6.0 (Windows 2000, XP, Server 2003). */
 #define EPG_LEGACY_START 1025

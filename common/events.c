@@ -11,10 +11,23 @@ const epg_event_def epg_event_defs[] = {
     { EPG_EV_CONFLICT_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFLICT, 5, "MSG_PORT_CONFLICT_CLEARED" },
     { EPG_EV_CONFLICT_REMINDER, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 6, "MSG_PORT_CONFLICT_REMINDER" },
     { EPG_EV_NO_CONFLICTS, EPG_LEVEL_INFORMATION, EPG_CAT_CONFLICT, 1, "MSG_NO_CONFLICTS" },
+    { EPG_EV_DC_CONFLICT, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 5, "MSG_DC_PORT_CONFLICT" },
+    { EPG_EV_DC_CONFLICT_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFLICT, 5, "MSG_DC_PORT_CONFLICT_CLEARED" },
+    { EPG_EV_DC_CONFLICT_REMINDER, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 6, "MSG_DC_PORT_CONFLICT_REMINDER" },
     { EPG_EV_VALUE_UNUSABLE, EPG_LEVEL_WARNING, EPG_CAT_CONFIGURATION, 4, "MSG_VALUE_UNUSABLE" },
     { EPG_EV_VALUE_USABLE, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_VALUE_USABLE" },
-    { EPG_EV_IN_DYNAMIC_RANGE, EPG_LEVEL_WARNING, EPG_CAT_CONFIGURATION, 5, "MSG_PORT_IN_DYNAMIC_RANGE" },
+    { EPG_EV_IN_DYNAMIC_RANGE, EPG_LEVEL_WARNING, EPG_CAT_CONFIGURATION, 6, "MSG_PORT_IN_DYNAMIC_RANGE" },
     { EPG_EV_OUT_OF_DYNAMIC_RANGE, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_PORT_OUT_OF_DYNAMIC_RANGE" },
+    { EPG_EV_BELOW_1024, EPG_LEVEL_ERROR, EPG_CAT_CONFIGURATION, 3, "MSG_PORT_BELOW_1024" },
+    { EPG_EV_BELOW_1024_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_PORT_BELOW_1024_CLEARED" },
+    { EPG_EV_BELOW_5000, EPG_LEVEL_WARNING, EPG_CAT_CONFIGURATION, 3, "MSG_PORT_BELOW_5000" },
+    { EPG_EV_BELOW_5000_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_PORT_BELOW_5000_CLEARED" },
+    { EPG_EV_NOT_RECOMMENDED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 3, "MSG_PORT_NOT_RECOMMENDED" },
+    { EPG_EV_NOT_RECOMMENDED_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_PORT_NOT_RECOMMENDED_CLEARED" },
+    { EPG_EV_PORT_EXCLUDED, EPG_LEVEL_ERROR, EPG_CAT_CONFIGURATION, 4, "MSG_PORT_EXCLUDED" },
+    { EPG_EV_PORT_EXCLUDED_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 2, "MSG_PORT_EXCLUDED_CLEARED" },
+    { EPG_EV_PORT_HELD, EPG_LEVEL_WARNING, EPG_CAT_CONFIGURATION, 6, "MSG_PORT_HELD" },
+    { EPG_EV_PORT_RELEASED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFIGURATION, 3, "MSG_PORT_RELEASED" },
     { EPG_EV_KEY_UNWATCHABLE, EPG_LEVEL_ERROR, EPG_CAT_SERVICE, 3, "MSG_KEY_UNWATCHABLE" },
     { EPG_EV_KEY_WATCHED, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 1, "MSG_KEY_WATCHED" },
     { EPG_EV_KEY_MISSING, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 1, "MSG_KEY_MISSING" },
@@ -34,7 +47,20 @@ static const struct {
     [EPG_RULE_INVALID_VALUE] = { EPG_EV_VALUE_UNUSABLE, EPG_EV_VALUE_USABLE },
     [EPG_RULE_DYNAMIC_RANGE] = { EPG_EV_IN_DYNAMIC_RANGE, EPG_EV_OUT_OF_DYNAMIC_RANGE },
     [EPG_RULE_NO_CONFLICT] = { EPG_EV_NO_CONFLICTS, 0 },
+    [EPG_RULE_PORT_BELOW_1024] = { EPG_EV_BELOW_1024, EPG_EV_BELOW_1024_CLEARED },
+    [EPG_RULE_PORT_BELOW_5000] = { EPG_EV_BELOW_5000, EPG_EV_BELOW_5000_CLEARED },
+    [EPG_RULE_PORT_NOT_RECOMMENDED] = { EPG_EV_NOT_RECOMMENDED,
+                                        EPG_EV_NOT_RECOMMENDED_CLEARED },
+    [EPG_RULE_PORT_EXCLUDED] = { EPG_EV_PORT_EXCLUDED, EPG_EV_PORT_EXCLUDED_CLEARED },
+    [EPG_RULE_PORT_HELD] = { EPG_EV_PORT_HELD, EPG_EV_PORT_RELEASED },
 };
+
+int epg_conflict_is_dc(const epg_finding *f)
+{
+    return f->rule == EPG_RULE_CONFLICT &&
+           epg_values[f->a].family == EPG_DOMAIN_CONTROLLER &&
+           epg_values[f->b].family == EPG_DOMAIN_CONTROLLER;
+}
 
 const epg_event_def *epg_event_def_find(uint16_t id)
 {
@@ -148,6 +174,8 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
 
     if (!id)
         return 0;
+    if (epg_conflict_is_dc(f))
+        id = raise ? EPG_EV_DC_CONFLICT : EPG_EV_DC_CONFLICT_CLEARED;
     init_bufs(s, EPG_EVENT_MAX_STRINGS);
     switch (f->rule) {
     case EPG_RULE_CONFLICT:
@@ -180,7 +208,46 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
             epg_buf_printf(&s[2], "%u", (unsigned)ctx->eval->range.start);
             epg_buf_printf(&s[3], "%u", (unsigned)ctx->eval->range.end);
             epg_dynrange_describe(&ctx->eval->range, &s[4]);
-            n = 5;
+            epg_dynrange_remedy(&ctx->eval->range, f->port, &s[5]);
+            n = 6;
+        }
+        break;
+    case EPG_RULE_PORT_BELOW_1024:
+    case EPG_RULE_PORT_BELOW_5000:
+    case EPG_RULE_PORT_NOT_RECOMMENDED:
+        epg_value_path(f->a, &s[0]);
+        epg_buf_printf(&s[1], "%u", (unsigned)f->port);
+        n = 2;
+        if (raise) {
+            epg_buf_puts(&s[2], epg_values[f->a].component);
+            n = 3;
+        }
+        break;
+    case EPG_RULE_PORT_EXCLUDED:
+        epg_value_path(f->a, &s[0]);
+        epg_buf_printf(&s[1], "%u", (unsigned)f->port);
+        n = 2;
+        if (raise) {
+            const epg_span *x = epg_dynrange_blocking(&ctx->eval->range, f->port);
+            epg_buf_printf(&s[2], "%u", (unsigned)(x ? x->lo : f->port));
+            epg_buf_printf(&s[3], "%u", (unsigned)(x ? x->hi : f->port));
+            n = 4;
+        }
+        break;
+    case EPG_RULE_PORT_HELD:
+        epg_buf_printf(&s[0], "%u", (unsigned)f->port);
+        epg_value_path(f->a, &s[1]);
+        epg_buf_printf(&s[2], "%lu", (unsigned long)f->data_hash);
+        n = 3;
+        if (raise) {
+            const epg_proc_info *p = epg_tcp_view_proc(&ctx->snap->tcp, f->data_hash);
+            char how[96];
+            epg_buf_puts(&s[3], p && p->image ? p->image : "unknown");
+            epg_buf_puts(&s[4], p && p->services ? p->services : "none");
+            epg_holding_describe(&ctx->snap->tcp, f->data_hash, f->port, how,
+                                 sizeof how);
+            epg_buf_puts(&s[5], how);
+            n = 6;
         }
         break;
     case EPG_RULE_UNREADABLE:
@@ -230,6 +297,11 @@ int epg_event_started(const epg_event_ctx *ctx, const char *version, epg_event *
         epg_value_path(v, &s[2]);
         epg_buf_puts(&s[2], " = ");
         epg_data_show(r, EPG_SHOW_MAX, &s[2]);
+        /* Read before the first evaluation: the effective default is
+         * worked out here from the key alone. */
+        if (r->presence == EPG_ABSENT && epg_values[v].default_port &&
+            ctx->snap->keys[epg_value_key(v)].state == EPG_KEY_PRESENT)
+            epg_buf_printf(&s[2], ", default %u", (unsigned)epg_values[v].default_port);
         if (r->presence == EPG_PRESENT)
             epg_buf_printf(&s[2], " (%s)", epg_regtype_name(r->type, tb));
     }
@@ -249,7 +321,8 @@ int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event
     init_bufs(s, 6);
     conflict_strings(f, s);
     epg_format_utc(f->first_seen, &s[5]);
-    return finish(e, EPG_EV_CONFLICT_REMINDER, s, 6);
+    return finish(e, epg_conflict_is_dc(f) ? EPG_EV_DC_CONFLICT_REMINDER
+                                           : EPG_EV_CONFLICT_REMINDER, s, 6);
 }
 
 int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,

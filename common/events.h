@@ -22,10 +22,23 @@ enum {
     EPG_EV_CONFLICT_CLEARED = 1101,
     EPG_EV_CONFLICT_REMINDER = 1102,
     EPG_EV_NO_CONFLICTS = 1103,
+    EPG_EV_DC_CONFLICT = 1104,
+    EPG_EV_DC_CONFLICT_CLEARED = 1105,
+    EPG_EV_DC_CONFLICT_REMINDER = 1106,
     EPG_EV_VALUE_UNUSABLE = 1200,
     EPG_EV_VALUE_USABLE = 1201,
     EPG_EV_IN_DYNAMIC_RANGE = 1210,
     EPG_EV_OUT_OF_DYNAMIC_RANGE = 1211,
+    EPG_EV_BELOW_1024 = 1220,
+    EPG_EV_BELOW_1024_CLEARED = 1221,
+    EPG_EV_BELOW_5000 = 1222,
+    EPG_EV_BELOW_5000_CLEARED = 1223,
+    EPG_EV_NOT_RECOMMENDED = 1224,
+    EPG_EV_NOT_RECOMMENDED_CLEARED = 1225,
+    EPG_EV_PORT_EXCLUDED = 1230,
+    EPG_EV_PORT_EXCLUDED_CLEARED = 1231,
+    EPG_EV_PORT_HELD = 1240,
+    EPG_EV_PORT_RELEASED = 1241,
     EPG_EV_KEY_UNWATCHABLE = 1300,
     EPG_EV_KEY_WATCHED = 1301,
     EPG_EV_KEY_MISSING = 1310,
@@ -91,6 +104,9 @@ int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
 
 /* Shared wording, also used by the check report. */
 void epg_conflict_sentence(const epg_finding *f, epg_buf *out);
+/* A conflict between two domain-controller values gets their own events
+ * and remedy (KB 224196), not the Exchange/Outlook ones. */
+int epg_conflict_is_dc(const epg_finding *f);
 /* "YYYY-MM-DD hh:mm:ss UTC" */
 void epg_format_utc(int64_t unix_seconds, epg_buf *out);
 

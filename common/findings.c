@@ -13,6 +13,11 @@ const char *epg_rule_name(epg_rule r)
     case EPG_RULE_INVALID_VALUE: return "invalid-value";
     case EPG_RULE_DYNAMIC_RANGE: return "dynamic-range";
     case EPG_RULE_NO_CONFLICT: return "no-conflict";
+    case EPG_RULE_PORT_BELOW_1024: return "port-below-1024";
+    case EPG_RULE_PORT_BELOW_5000: return "port-below-5000";
+    case EPG_RULE_PORT_NOT_RECOMMENDED: return "port-not-recommended";
+    case EPG_RULE_PORT_EXCLUDED: return "port-excluded";
+    case EPG_RULE_PORT_HELD: return "port-held";
     case EPG_RULE_COUNT: break;
     }
     return "unknown";
@@ -23,7 +28,11 @@ epg_severity epg_rule_severity(epg_rule r)
     switch (r) {
     case EPG_RULE_CONFLICT:
     case EPG_RULE_UNREADABLE:
+    case EPG_RULE_PORT_BELOW_1024:
+    case EPG_RULE_PORT_EXCLUDED:
         return EPG_SEV_ERROR;
+    case EPG_RULE_PORT_BELOW_5000:
+    case EPG_RULE_PORT_HELD:
     case EPG_RULE_INVALID_VALUE:
     case EPG_RULE_DYNAMIC_RANGE:
     case EPG_RULE_SETTING_INVALID:

@@ -18,7 +18,12 @@ typedef enum epg_rule {
     EPG_RULE_KEY_MISSING,           /* service only: key absent (1310) */
     EPG_RULE_CONFLICT,              /* two values share a port (1100) */
     EPG_RULE_INVALID_VALUE,         /* a value is not a usable port (1200) */
+    EPG_RULE_PORT_BELOW_1024,       /* Exchange 2010 port 1-1023 (1220) */
+    EPG_RULE_PORT_EXCLUDED,         /* in a system exclusion range (1230) */
+    EPG_RULE_PORT_HELD,             /* held by another process (1240) */
+    EPG_RULE_PORT_BELOW_5000,       /* Exchange 2003 SA port < 5000 (1222) */
     EPG_RULE_DYNAMIC_RANGE,         /* a port in the dynamic range (1210) */
+    EPG_RULE_PORT_NOT_RECOMMENDED,  /* 2010 port outside 59531-60554 (1224) */
     EPG_RULE_NO_CONFLICT,           /* service only: the all-clear (1103) */
     EPG_RULE_COUNT
 } epg_rule;
@@ -30,7 +35,8 @@ typedef enum epg_severity {
 } epg_severity;
 
 /* Stable names: conflict, invalid-value, dynamic-range, unreadable,
- * key-missing, setting-invalid, no-conflict. */
+ * key-missing, setting-invalid, no-conflict, port-below-1024,
+ * port-below-5000, port-not-recommended, port-excluded, port-held. */
 const char *epg_rule_name(epg_rule r);
 epg_severity epg_rule_severity(epg_rule r);
 const char *epg_severity_name(epg_severity s);  /* info, warning, error */
@@ -40,11 +46,13 @@ const char *epg_severity_name(epg_severity s);  /* info, warning, error */
 typedef struct epg_finding {
     epg_rule rule;
     /* conflict: the two values, a < b (catalogue order)
-     * invalid-value, dynamic-range: a = value
+     * invalid-value, dynamic-range, port-below-*, port-not-recommended,
+     * port-excluded, port-held: a = value (port-held: data_hash = the
+     * holder's process ID)
      * unreadable: a = key, b = value, or EPG_NONE for the whole key
      * key-missing: a = key;  setting-invalid: a = setting */
     uint16_t a, b;
-    uint16_t port;          /* conflict, dynamic-range */
+    uint16_t port;          /* conflict and every rule about one port */
     uint32_t data_hash;     /* setting-invalid: which exact data was bad */
     int64_t first_seen;     /* Unix time; not part of the identity */
 } epg_finding;

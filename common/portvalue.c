@@ -163,6 +163,11 @@ void epg_port_parse(const epg_reading *r, epg_port_value *out)
     }
 }
 
+int epg_port_effective(const epg_port_value *p)
+{
+    return p->status == EPG_PORT_OK || p->status == EPG_PORT_DEFAULT;
+}
+
 void epg_port_reason(const epg_port_value *p, epg_buf *out)
 {
     char tb[32];
@@ -175,6 +180,10 @@ void epg_port_reason(const epg_port_value *p, epg_buf *out)
     case EPG_BAD_TYPE:
         epg_buf_printf(out, "%s data is not read as a port; the value must be "
                        "a REG_DWORD (or a REG_SZ of decimal digits)", type);
+        break;
+    case EPG_BAD_TYPE_FOR_VALUE:
+        epg_buf_printf(out, "the component reads this value only as a "
+                       "REG_DWORD and ignores a %s", type);
         break;
     case EPG_BAD_DWORD_SIZE:
         epg_buf_printf(out, "a REG_DWORD must be 4 bytes long; this one is "

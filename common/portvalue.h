@@ -15,7 +15,11 @@ typedef enum epg_port_status {
     EPG_PORT_ABSENT = 0,    /* no value: the component uses a dynamic port */
     EPG_PORT_OK,
     EPG_PORT_INVALID,       /* present but not a usable port; see reason */
-    EPG_PORT_UNREADABLE     /* could not be read; see the reading's error */
+    EPG_PORT_UNREADABLE,    /* could not be read; see the reading's error */
+    /* Absent, but the component then uses a fixed port (the catalogue's
+     * default_port): port holds it.  Only where the value's key exists. */
+    EPG_PORT_DEFAULT,
+    EPG_PORT_DYNAMIC        /* the data 0 where 0 means "dynamic port" */
 } epg_port_status;
 
 typedef enum epg_bad {
@@ -32,7 +36,8 @@ typedef enum epg_bad {
     EPG_BAD_STRING_SIGN,
     EPG_BAD_STRING_HEX,
     EPG_BAD_STRING_NOT_DECIMAL,
-    EPG_BAD_TOO_LARGE           /* detail: size in bytes; not read whole */
+    EPG_BAD_TOO_LARGE,          /* detail: size in bytes; not read whole */
+    EPG_BAD_TYPE_FOR_VALUE      /* a string where only a REG_DWORD is read */
 } epg_bad;
 
 typedef struct epg_port_value {
@@ -49,6 +54,10 @@ typedef struct epg_port_value {
 #define EPG_READ_LIMIT (64u * 1024u)
 
 void epg_port_parse(const epg_reading *r, epg_port_value *out);
+
+/* The port a component actually uses: a present usable value, or the
+ * effective default of an absent one. */
+int epg_port_effective(const epg_port_value *p);
 
 /* A short, complete sentence-fragment a person understands, such as
  * "a REG_DWORD must be 4 bytes long; this one is 3 bytes". */

@@ -56,6 +56,8 @@ static const char *port_status(epg_port_status s)
     case EPG_PORT_OK: return "ok";
     case EPG_PORT_INVALID: return "invalid";
     case EPG_PORT_UNREADABLE: return "unreadable";
+    case EPG_PORT_DEFAULT: return "default";
+    case EPG_PORT_DYNAMIC: return "dynamic";
     }
     return "absent";
 }
@@ -65,9 +67,35 @@ static const char *verdict_name(int code)
     switch (code) {
     case EPG_EXIT_CLEAN: return "clean";
     case EPG_EXIT_WARNINGS: return "warnings";
-    case EPG_EXIT_CONFLICT: return "conflict";
+    case EPG_EXIT_ERRORS: return "errors";
     default: return "unreadable";
     }
+}
+
+/* "name": [...] from ';'-separated lists. */
+static void json_list(epg_buf *out, const char *name, const char *a, const char *b)
+{
+    const char *lists[2];
+    size_t i, n = 0;
+
+    lists[0] = a;
+    lists[1] = b;
+    epg_buf_printf(out, "\"%s\": [", name);
+    for (i = 0; i < 2; i++) {
+        const char *s = lists[i];
+        while (s && *s) {
+            const char *end = strchr(s, ';');
+            size_t len = end ? (size_t)(end - s) : strlen(s);
+            epg_buf tmp;
+            epg_buf_init(&tmp);
+            epg_buf_putn(&tmp, s, len);
+            epg_buf_puts(out, n++ ? ", " : "");
+            jstr(out, epg_buf_str(&tmp));
+            epg_buf_free(&tmp);
+            s = end ? end + 1 : NULL;
+        }
+    }
+    epg_buf_putc(out, ']');
 }
 
 static void json_values(const epg_snapshot *snap, const epg_evaluation *ev,
@@ -119,10 +147,25 @@ static void json_values(const epg_snapshot *snap, const epg_evaluation *ev,
         epg_buf_puts(out, ", ");
         jmember_str(out, "status", port_status(p->status));
         epg_buf_puts(out, ", \"port\": ");
-        if (p->status == EPG_PORT_OK)
+        if (epg_port_effective(p))
             epg_buf_printf(out, "%u", (unsigned)p->port);
         else
             epg_buf_puts(out, "null");
+        epg_buf_puts(out, ", \"default_port\": ");
+        if (epg_values[v].default_port)
+            epg_buf_printf(out, "%u", (unsigned)epg_values[v].default_port);
+        else
+            epg_buf_puts(out, "null");
+        epg_buf_printf(out, ", \"types\": [%s%s%s]",
+                       (epg_values[v].types & EPG_TYPES_DWORD) ? "\"REG_DWORD\"" : "",
+                       epg_values[v].types == EPG_TYPES_ANY ? ", " : "",
+                       (epg_values[v].types & EPG_TYPES_STRING)
+                           ? "\"REG_SZ\", \"REG_EXPAND_SZ\"" : "");
+        epg_buf_puts(out, ", ");
+        jmember_str(out, "range_rule", epg_range_rule_name(epg_values[v].range_rule));
+        epg_buf_puts(out, ", ");
+        json_list(out, "holders", epg_values[v].holder_services,
+                  epg_values[v].holder_images);
         epg_buf_puts(out, ", ");
         if (p->status == EPG_PORT_INVALID) {
             epg_port_reason(p, &tmp);
@@ -197,8 +240,10 @@ static void json_range(const epg_evaluation *ev, epg_buf *out)
     jmember_buf(out, "description", &tmp);
     epg_buf_puts(out, ", \"excluded\": [");
     for (i = 0; i < r->excluded_count; i++)
-        epg_buf_printf(out, "%s{\"start\": %u, \"end\": %u}", i ? ", " : "",
-                       (unsigned)r->excluded[i].lo, (unsigned)r->excluded[i].hi);
+        epg_buf_printf(out, "%s{\"start\": %u, \"end\": %u, \"administered\": %s}",
+                       i ? ", " : "", (unsigned)r->excluded[i].lo,
+                       (unsigned)r->excluded[i].hi,
+                       r->excluded[i].administered ? "true" : "false");
     epg_buf_puts(out, "], ");
     jmember_str(out, "excluded_source",
                 r->excl_source == EPG_EXCL_RESERVED_PORTS ? "reserved-ports"
@@ -253,8 +298,7 @@ static void json_value_list(epg_buf *out, const epg_finding *f, int paths)
     if (f->rule == EPG_RULE_CONFLICT) {
         vals[n++] = f->a;
         vals[n++] = f->b;
-    } else if (f->rule == EPG_RULE_INVALID_VALUE ||
-               f->rule == EPG_RULE_DYNAMIC_RANGE) {
+    } else if (f->rule != EPG_RULE_UNREADABLE && f->a < EPG_VALUE_COUNT) {
         vals[n++] = f->a;
     } else if (f->rule == EPG_RULE_UNREADABLE && f->b < EPG_VALUE_COUNT) {
         vals[n++] = f->b;   /* read-plan index: values come first */
@@ -276,6 +320,40 @@ static void json_value_list(epg_buf *out, const epg_finding *f, int paths)
     epg_buf_free(&tmp);
 }
 
+static void json_holder(epg_buf *out, const epg_snapshot *snap, const epg_finding *f)
+{
+    const epg_proc_info *p = epg_tcp_view_proc(&snap->tcp, f->data_hash);
+    char how[96];
+
+    epg_holding_describe(&snap->tcp, f->data_hash, f->port, how, sizeof how);
+    epg_buf_printf(out, "{\"pid\": %lu, ", (unsigned long)f->data_hash);
+    jmember_str(out, "image", p ? p->image : NULL);
+    epg_buf_puts(out, ", ");
+    json_list(out, "services", p ? p->services : NULL, NULL);
+    epg_buf_puts(out, ", ");
+    jmember_str(out, "how", how);
+    epg_buf_putc(out, '}');
+}
+
+static void json_listeners(const epg_snapshot *snap, const epg_evaluation *ev,
+                           epg_buf *out)
+{
+    epg_buf_printf(out, "  \"listeners\": {\"checked\": %s, \"endpoints\": ",
+                   ev->listeners_checked ? "true" : "false");
+    if (ev->listeners_checked)
+        epg_buf_printf(out, "%lu", (unsigned long)snap->tcp.count);
+    else
+        epg_buf_puts(out, "null");
+    epg_buf_puts(out, ", ");
+    if (!ev->settings.value[EPG_SET_LISTENER_CHECK_MINUTES])
+        jmember_str(out, "note", "ListenerCheckMinutes is 0");
+    else
+        jmember_str(out, "note", snap->tcp.note ? snap->tcp.note
+                                 : ev->listeners_checked ? NULL
+                                 : "the TCP table was not read");
+    epg_buf_puts(out, "},\n");
+}
+
 static void json_findings(const epg_snapshot *snap, const epg_evaluation *ev,
                           epg_buf *out)
 {
@@ -291,7 +369,7 @@ static void json_findings(const epg_snapshot *snap, const epg_evaluation *ev,
         epg_buf_puts(out, ", ");
         jmember_str(out, "severity", epg_severity_name(epg_rule_severity(f->rule)));
         epg_buf_puts(out, ", \"port\": ");
-        if (f->rule == EPG_RULE_CONFLICT || f->rule == EPG_RULE_DYNAMIC_RANGE)
+        if (f->rule != EPG_RULE_INVALID_VALUE && f->rule != EPG_RULE_UNREADABLE)
             epg_buf_printf(out, "%u", (unsigned)f->port);
         else
             epg_buf_puts(out, "null");
@@ -307,12 +385,22 @@ static void json_findings(const epg_snapshot *snap, const epg_evaluation *ev,
             jmember_str(out, "reason", NULL);
         }
         epg_buf_puts(out, ", ");
-        if (f->rule == EPG_RULE_CONFLICT) {
-            epg_conflict_remedy(f, &tmp);
-            jmember_buf(out, "remedy", &tmp);
+        epg_finding_remedy(f, snap, ev, &tmp);
+        jmember_buf(out, "remedy", &tmp);
+        epg_buf_puts(out, ", \"exclusion\": ");
+        if (f->rule == EPG_RULE_PORT_EXCLUDED) {
+            const epg_span *x = epg_dynrange_blocking(&ev->range, f->port);
+            epg_buf_printf(out, "{\"start\": %u, \"end\": %u}",
+                           (unsigned)(x ? x->lo : f->port),
+                           (unsigned)(x ? x->hi : f->port));
         } else {
-            jmember_str(out, "remedy", NULL);
+            epg_buf_puts(out, "null");
         }
+        epg_buf_puts(out, ", \"holder\": ");
+        if (f->rule == EPG_RULE_PORT_HELD)
+            json_holder(out, snap, f);
+        else
+            epg_buf_puts(out, "null");
         epg_buf_puts(out, ", \"error\": ");
         if (f->rule == EPG_RULE_UNREADABLE) {
             uint32_t code;
@@ -343,16 +431,20 @@ void epg_report_json(const epg_snapshot *snap, const epg_evaluation *ev,
     jstr(out, EPG_VERSION);
     epg_buf_printf(out, ",\n  \"exit_code\": %d,\n  \"verdict\": \"%s\",\n",
                    code, verdict_name(code));
-    epg_buf_printf(out, "  \"summary\": {\"conflicts\": %lu, \"warnings\": %lu, "
+    epg_buf_printf(out, "  \"summary\": {\"errors\": %lu, \"warnings\": %lu, "
+                   "\"information\": %lu, \"conflicts\": %lu, "
                    "\"unreadable\": %lu, \"configured_ports\": %lu},\n",
+                   (unsigned long)epg_count_severity(ev, EPG_SEV_ERROR),
+                   (unsigned long)epg_count_severity(ev, EPG_SEV_WARNING),
+                   (unsigned long)epg_count_severity(ev, EPG_SEV_INFO),
                    (unsigned long)conflicts,
-                   (unsigned long)(ev->findings.count - conflicts - unreadable),
                    (unsigned long)unreadable, (unsigned long)ev->usable);
     epg_buf_printf(out, "  \"os_version\": \"%lu.%lu\",\n",
                    (unsigned long)snap->os_major, (unsigned long)snap->os_minor);
     json_values(snap, ev, out);
     json_keys(snap, out);
     json_range(ev, out);
+    json_listeners(snap, ev, out);
     json_settings(snap, ev, out);
     json_findings(snap, ev, out);
     epg_buf_puts(out, "}\n");

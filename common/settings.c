@@ -11,6 +11,10 @@ const epg_setting_def epg_setting_defs[EPG_SETTING_COUNT] = {
     { "DynamicPortCount", 0, 0, 1, 65535,
       "none (the dynamic port range is taken from the system)" },
     { "MaxEventsPerMinute", 1, 60, 0, 10000, "60" },
+    /* Who holds the pinned ports (holders.h): 0 switches the check off,
+     * in the service and in check alike; at most once a day. */
+    { "ListenerCheckMinutes", 1, 5, 0, 1440,
+      "5 (look for other holders of the pinned ports every 5 minutes)" },
 };
 
 static uint32_t le32(const uint8_t *p)

@@ -17,6 +17,7 @@ typedef enum epg_setting_id {
     EPG_SET_DYNAMIC_PORT_START,
     EPG_SET_DYNAMIC_PORT_COUNT,
     EPG_SET_MAX_EVENTS_PER_MINUTE,
+    EPG_SET_LISTENER_CHECK_MINUTES,
     EPG_SETTING_COUNT
 } epg_setting_id;
 

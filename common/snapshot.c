@@ -41,6 +41,8 @@ void epg_snapshot_free(epg_snapshot *s)
     free(s->netsh_dynamic);
     free(s->netsh_excluded);
     free(s->netsh_note);
+    free(s->netsh_excluded_note);
+    epg_tcp_view_free(&s->tcp);
     epg_snapshot_init(s);
 }
 

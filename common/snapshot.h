@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "catalogue.h"
+#include "holders.h"
 #include "regdata.h"
 #include "settings.h"
 
@@ -40,6 +41,10 @@ typedef struct epg_snapshot {
     char *netsh_dynamic;
     char *netsh_excluded;
     char *netsh_note;
+    char *netsh_excluded_note;  /* why netsh_excluded is NULL */
+    /* Who holds which port (ListenerCheckMinutes not 0); gathered less
+     * often than the registry, like the netsh output. */
+    epg_tcp_view tcp;
 } epg_snapshot;
 
 void epg_snapshot_init(epg_snapshot *s);

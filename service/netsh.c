@@ -169,7 +169,9 @@ void netsh_query(epg_snapshot *s, HANDLE cancel)
         s->netsh_excluded = run_netsh(L"int ipv4 show excludedportrange protocol=tcp",
                                       cancel, &why2);
     /* The exclusions are optional: without them no port counts as excluded,
-     * which can only add a warning, never hide one. */
-    free(why2);
+     * which can only add a warning, never hide one; the core says once that
+     * they were not checked, and why. */
+    free(s->netsh_excluded_note);
+    s->netsh_excluded_note = why2;
     s->netsh_note = why;
 }

@@ -51,7 +51,13 @@ for line in subprocess.run([args.dump], check=True, capture_output=True,
     elif f[0] == "category":
         categories[int(f[1])] = f[2]
 print("core: %d events, %d categories" % (len(core), len(categories)))
-check(len(core) == 16, "the contract has the 16 events of the service issue")
+# The reserved ranges: 1000-1099 service, 1100-1199 conflicts, 1200-1299
+# findings about one value, 1300-1399 keys, 1400-1499 flood limit.
+for eid, c in sorted(core.items()):
+    check(1000 <= eid <= 1499 and (c["category"] == 2) == (1100 <= eid <= 1199) and
+          (c["category"] == 3) == (1200 <= eid <= 1299),
+          "%d lies in the range reserved for its kind (category %d)" % (eid, c["category"]))
+check(len(core) == 29, "the contract has the 16 events of the service issue and the 13 of issue 11")
 
 # --- the message table -------------------------------------------------------
 print("messages/exchportguard.mc")
@@ -162,8 +168,13 @@ if mp is not None:
               "%s matches one ExchPortGuard event" % rule.get("ID"))
         if nums:
             rules[nums[0]] = rule
-    check(sorted(rules) == [1200, 1210, 1300, 1400], "alert rules for 1200, 1210, 1300, 1400 (%s)"
-          % sorted(rules))
+    want_rules = [1104, 1200, 1210, 1220, 1222, 1230, 1240, 1300, 1400]
+    check(sorted(rules) == want_rules, "alert rules for %s (%s)" % (want_rules, sorted(rules)))
+    # Every raise of Warning or Error level alerts, by a rule or the monitor.
+    raised = {eid for eid, c in core.items() if c["level"] in ("Warning", "Error")}
+    check(raised - set(rules) - {1100, 1102, 1106, 1002} == set(),
+          "every warning or error raise has an alert rule (%s)"
+          % sorted(raised - set(rules) - {1100, 1102, 1106, 1002}))
     severity = {"Information": "0", "Warning": "1", "Error": "2"}
     for num, rule in sorted(rules.items()):
         params = [p.text for p in rule.find(".//AlertParameters")]
@@ -208,7 +219,9 @@ if sub is not None:
     check("Provider[@Name='ExchPortGuard']" in select, "selects provider ExchPortGuard")
     ids = sorted(int(x) for x in re.findall(r"EventID=(\d+)", select))
     check(ids and all(i in core for i in ids), "every event ID selected is in the contract")
-    pairs = [(1100, 1101), (1200, 1201), (1210, 1211), (1300, 1301), (1310, 1311)]
+    pairs = [(1100, 1101), (1104, 1105), (1200, 1201), (1210, 1211), (1220, 1221),
+             (1222, 1223), (1224, 1225), (1230, 1231), (1240, 1241), (1300, 1301),
+             (1310, 1311)]
     check(all((a in ids) == (b in ids) for a, b in pairs),
           "raises and their clears are collected together")
     check(ids == sorted(core), "collects every event of the contract (%s)" % ids)

@@ -1,4 +1,5 @@
-/* The catalogue: the nine watched values and the keys derived from them. */
+/* The catalogue: the fourteen watched values, their semantics, and the keys
+ * derived from them. */
 #include <string.h>
 
 #include "catalogue.h"
@@ -11,21 +12,30 @@ static void values_and_keys(void)
     size_t v, k, j;
     epg_buf b;
 
-    CHECK_INT(EPG_VALUE_COUNT, 9);
-    /* Five Exchange keys, then Tcpip and the service's own Parameters. */
-    CHECK_INT(epg_key_count(), 7);
+    CHECK_INT(EPG_VALUE_COUNT, 14);
+    /* Five Exchange keys, three domain-controller keys, then Tcpip and the
+     * service's own Parameters. */
+    CHECK_INT(epg_key_count(), 10);
     CHECK(epg_key_count() <= EPG_MAX_KEYS);
     CHECK_STR(epg_key_path(0), "MSExchangeSA\\Parameters");
     CHECK_STR(epg_key_path(1), "MSExchangeIS\\ParametersSystem");
     CHECK_STR(epg_key_path(2), "MSExchangeSRS\\Parameters");
     CHECK_STR(epg_key_path(3), "MSExchangeRPC\\ParametersSystem");
     CHECK_STR(epg_key_path(4), "MSExchangeAB\\Parameters");
-    CHECK_STR(epg_key_path(5), "Tcpip\\Parameters");
-    CHECK_STR(epg_key_path(6), "ExchPortGuard\\Parameters");
-    CHECK_INT(epg_key_of_role(EPG_KEY_TCPIP), 5);
-    CHECK_INT(epg_key_of_role(EPG_KEY_SETTINGS), 6);
-    CHECK(!epg_key_report_missing(6));
+    CHECK_STR(epg_key_path(5), "NTDS\\Parameters");
+    CHECK_STR(epg_key_path(6), "Netlogon\\Parameters");
+    CHECK_STR(epg_key_path(7), "NtFrs\\Parameters");
+    CHECK_STR(epg_key_path(8), "Tcpip\\Parameters");
+    CHECK_STR(epg_key_path(9), "ExchPortGuard\\Parameters");
+    CHECK_INT(epg_key_of_role(EPG_KEY_TCPIP), 8);
+    CHECK_INT(epg_key_of_role(EPG_KEY_SETTINGS), 9);
+    CHECK(!epg_key_report_missing(9));
     CHECK(epg_key_report_missing(0));
+    CHECK(epg_key_report_missing(4));
+    /* Domain-controller keys are compared only when present. */
+    CHECK(!epg_key_report_missing(5));
+    CHECK(!epg_key_report_missing(6));
+    CHECK(!epg_key_report_missing(7));
     for (v = 0; v < EPG_VALUE_COUNT; v++) {
         k = epg_value_key(v);
         CHECK_STR(epg_key_path(k), epg_values[v].key);
@@ -40,6 +50,19 @@ static void values_and_keys(void)
     epg_buf_free(&b);
     CHECK_INT(epg_values[td_value("ab-rpctcpport")].family, EPG_EXCHANGE_2010);
     CHECK_INT(epg_values[td_value("rpc-tcpip-port")].family, EPG_EXCHANGE_2010);
+    CHECK_INT(epg_values[td_value("ntds-tcpip-port")].family, EPG_DOMAIN_CONTROLLER);
+    CHECK_STR(epg_family_name(EPG_DOMAIN_CONTROLLER), "domain-controller");
+    CHECK_INT(epg_values[td_value("ab-nspihttpport")].default_port, 6004);
+    CHECK_INT(epg_values[td_value("ab-rfrhttpport")].default_port, 6002);
+    CHECK(epg_values[td_value("ab-rpctcpport")].zero_is_dynamic);
+    CHECK_INT(epg_values[td_value("netlogon-dctcpipport")].types, EPG_TYPES_DWORD);
+    CHECK_INT(epg_values[td_value("rpc-tcpip-port")].range_rule, EPG_RANGE_RULE_EX2010);
+    CHECK_INT(epg_values[td_value("sa-tcpip-port")].range_rule, EPG_RANGE_RULE_EX2003);
+    CHECK_INT(epg_values[td_value("sa-http-port")].range_rule, EPG_RANGE_RULE_EX2003);
+    CHECK_INT(epg_value_by_id("nope"), EPG_VALUE_COUNT);
+    /* Every value says who may hold its port. */
+    for (v = 0; v < EPG_VALUE_COUNT; v++)
+        CHECK(epg_values[v].holder_services[0] != '\0');
 }
 
 static void utc_format(void)

@@ -45,11 +45,12 @@ static void text_report(void)
     busy_snapshot(&s);
     render(&s, 0, &out);
     t = epg_buf_str(&out);
-    CHECK_CONTAINS(t, "1 conflict(s), 3 warning(s) (exit code 2)");
+    CHECK_CONTAINS(t, "1 conflict(s), 0 other error(s), 3 warning(s), 0 "
+                      "notice(s) (exit code 2)");
     CHECK_CONTAINS(t, "MSExchangeIS\\ParametersSystem\\TCP/IP Port");
-    CHECK_CONTAINS(t, "CONFLICT");
+    CHECK_CONTAINS(t, "6001                      conflict\n");
     CHECK_CONTAINS(t, "INVALID");
-    CHECK_CONTAINS(t, "IN DYNAMIC RANGE");
+    CHECK_CONTAINS(t, "50000                     dynamic-range\n");
     CHECK_CONTAINS(t, "not set (dynamic port)");
     CHECK_CONTAINS(t, "Keys not present (component not installed): "
                       "MSExchangeAB\\Parameters");
@@ -82,8 +83,9 @@ static void json_report(void)
     epg_buf out;
     const char *j;
     static const char *const members[] = {
-        "\"schema\": \"exchportguard-check/1\"", "\"product_version\": ",
-        "\"exit_code\": 2", "\"verdict\": \"conflict\"", "\"summary\": ",
+        "\"schema\": \"exchportguard-check/2\"", "\"product_version\": ",
+        "\"exit_code\": 2", "\"verdict\": \"errors\"", "\"summary\": ",
+        "\"errors\": 1, \"warnings\": 3, \"information\": 0, \"conflicts\": 1",
         "\"configured_ports\": 3", "\"values\": [", "\"keys\": [",
         "\"dynamic_range\": {\"checked\": true, \"start\": 49152",
         "\"source\": \"default\"", "\"settings\": [", "\"findings\": [",

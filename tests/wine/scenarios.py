@@ -41,13 +41,13 @@ def expect_startup(log, rendered):
     check(len(evs) > 0 and evs[0].id == 1000, "1000 is the first event")
     if evs and evs[0].id == 1000:
         ev = evs[0]
-        check("9" in ev.blob() and SA_HTTP in ev.blob(), "1000 lists the watched values")
+        check("14" in ev.blob() and SA_HTTP in ev.blob(), "1000 lists the watched values")
         if rendered:
-            check("started. It watches 9 Exchange static port values" in ev.text,
-                  "1000 rendered from the message table")
+            check("started. It watches 14 Exchange and domain controller static port values"
+                  in ev.text, "1000 rendered from the message table")
         else:
-            check(ev.strings[1] == "9" and ev.level == "Information",
-                  "1000: 9 watched values, Information")
+            check(ev.strings[1] == "14" and ev.level == "Information",
+                  "1000: 14 watched values, Information")
     for key in (r"MSExchangeSRS\Parameters", r"MSExchangeRPC\ParametersSystem",
                 r"MSExchangeAB\Parameters"):
         check(any(e.id == 1310 and path(key) in e.blob() for e in evs),
@@ -141,8 +141,12 @@ def run_all(pfx, log, rendered, mark_start=0):
     ev = expect(log, mark, has(1210, AB_TCP, "59532", "49152", "65535"),
                 "then its finding: 1210, 59532 in the dynamic range")
     if ev and not rendered:
-        check(len(ev.strings) == 5 and ev.strings[4].startswith(("measured", "assumed")),
+        check(len(ev.strings) == 6 and ev.strings[4].startswith(("measured", "assumed")),
               "1210 says where the range came from (%r)" % (ev.strings[4:] or None))
+        # Issue 11: the cure as the last string (Wine reports Windows 10).
+        check(ev.strings[-1] == "netsh int ipv4 add excludedportrange protocol=tcp "
+              "startport=59532 numberofports=1 store=persistent",
+              "1210 ends with the exact netsh command (%r)" % ev.strings[-1:])
     settle(log)
     seq = ids(log.events()[mark:])
     check(1311 in seq and 1210 in seq and seq.index(1311) < seq.index(1210),
