@@ -45,7 +45,7 @@ const epg_watched_value epg_values[EPG_VALUE_COUNT] = {
     { "ab-nspihttpport", "MSExchangeAB\\Parameters", "NspiHttpPort",
       "Address Book service NSPI port for RPC over HTTP (Exchange 2010)",
       EPG_EXCHANGE_2010, EPG_TYPES_ANY, 6004, 0, EPG_RANGE_RULE_NONE,
-      "MSExchangeAB", "" },
+      "MSExchangeAB", NSPI_IMAGES },
     { "ab-rfrhttpport", "MSExchangeAB\\Parameters", "RfrHttpPort",
       "Address Book service referral (RFR) port for RPC over HTTP (Exchange 2010)",
       EPG_EXCHANGE_2010, EPG_TYPES_ANY, 6002, 0, EPG_RANGE_RULE_NONE,

@@ -262,6 +262,132 @@ static void modern_override_wins(void)
     epg_dynrange_free(&r);
 }
 
+/* German and Japanese (UTF-8 here; netsh writes the OEM code page, and only
+ * the digits matter) shapes of the exclusion table, with a Hyper-V range. */
+static const char excluded_de[] =
+    "\nProtokoll tcp Portausschlussbereiche\n\n"
+    "Startport    Endport\n"
+    "----------    --------\n"
+    "      5357        5357\n"
+    "     49709       49808\n"
+    "     59531       59531     *\n\n"
+    "* - Verwaltete Portausschl\xc3\xbcsse.\n";
+static const char excluded_ja[] =
+    "\r\n\xe3\x83\x97\xe3\x83\xad\xe3\x83\x88\xe3\x82\xb3\xe3\x83\xab tcp\r\n\r\n"
+    "\xe9\x96\x8b\xe5\xa7\x8b\xe3\x83\x9d\xe3\x83\xbc\xe3\x83\x88    \xe7\xb5\x82\xe4\xba\x86\r\n"
+    "----------    --------\r\n"
+    "\t49709\t49808\r\n"
+    "     50000       50059     *\r\n";
+static const char excluded_none[] =
+    "\r\nProtocol tcp Port Exclusion Ranges\r\n\r\n"
+    "Start Port    End Port\r\n"
+    "----------    --------\r\n\r\n"
+    "* - Administered port exclusions.\r\n";
+
+static void exclusions_two_kinds(void)
+{
+    epg_dynrange_input in = { 0 };
+    epg_dynrange r;
+    epg_span spans[8];
+    epg_buf b;
+
+    CHECK_INT(epg_netsh_parse_excluded(excluded_en, spans, 8), 2);
+    CHECK_INT(spans[0].administered, 0);
+    CHECK_INT(spans[1].administered, 1);
+    CHECK_INT(epg_netsh_parse_excluded(excluded_de, spans, 8), 3);
+    CHECK_INT(spans[1].lo, 49709);
+    CHECK_INT(spans[1].hi, 49808);
+    CHECK_INT(spans[1].administered, 0);
+    CHECK_INT(spans[2].administered, 1);
+    CHECK_INT(epg_netsh_parse_excluded(excluded_ja, spans, 8), 2);
+    CHECK_INT(spans[0].lo, 49709);
+    CHECK_INT(spans[1].administered, 1);
+
+    in.os_major = 10;
+    in.netsh_dynamic = netsh_de;
+    in.netsh_excluded = excluded_de;
+    compute(&in, &r);
+    CHECK_INT(r.excl_source, EPG_EXCL_NETSH);
+    /* Reserved by the system: nobody else binds it, and it is no longer
+     * handed out either, so it is not "in the dynamic range". */
+    CHECK(epg_dynrange_blocking(&r, 49709) != NULL);
+    CHECK(epg_dynrange_blocking(&r, 49808) != NULL);
+    CHECK(epg_dynrange_blocking(&r, 49810) == NULL);
+    CHECK(!epg_dynrange_holds(&r, 49750));
+    /* Administered: the cure for the dynamic-range warning, and bindable. */
+    CHECK(epg_dynrange_blocking(&r, 59531) == NULL);
+    CHECK(!epg_dynrange_holds(&r, 59531));
+    CHECK(epg_dynrange_holds(&r, 59532));
+    epg_buf_init(&b);
+    epg_dynrange_remedy(&r, 59532, &b);
+    CHECK_STR(epg_buf_str(&b), "netsh int ipv4 add excludedportrange protocol=tcp "
+                               "startport=59532 numberofports=1 store=persistent");
+    epg_buf_free(&b);
+    epg_dynrange_free(&r);
+
+    /* No exclusions at all: understood, nothing excluded. */
+    in.netsh_excluded = excluded_none;
+    compute(&in, &r);
+    CHECK_INT(r.excl_source, EPG_EXCL_NETSH);
+    CHECK_INT(r.excluded_count, 0);
+    CHECK_INT(r.notes.len, 0);
+    epg_dynrange_free(&r);
+}
+
+static void exclusions_not_checked_said_once(void)
+{
+    epg_dynrange_input in = { 0 };
+    epg_dynrange r;
+
+    /* Windows 6.0 has no exclusion ranges. */
+    in.os_major = 6;
+    in.os_minor = 0;
+    in.netsh_dynamic = netsh_en;
+    compute(&in, &r);
+    CHECK_INT(r.excl_source, EPG_EXCL_NONE);
+    CHECK_STR(epg_buf_str(&r.notes),
+              "port exclusion ranges: not checked (Windows 6.0 has none)");
+    epg_dynrange_free(&r);
+    /* 2008 R2 without hotfix 2665809: netsh fails; the reason is kept. */
+    in.os_minor = 1;
+    in.netsh_excluded_note = "netsh ended with exit code 1";
+    compute(&in, &r);
+    CHECK_INT(r.excl_source, EPG_EXCL_NONE);
+    CHECK_CONTAINS(epg_buf_str(&r.notes), "port exclusion ranges: not checked "
+                                          "(netsh ended with exit code 1");
+    CHECK_CONTAINS(epg_buf_str(&r.notes), "2665809");
+    epg_dynrange_free(&r);
+    /* Output that is not the table (Wine prints nothing; garbage; a table
+     * of numbers without the rule of dashes) proves nothing. */
+    in.netsh_excluded = "";
+    compute(&in, &r);
+    CHECK_INT(r.excl_source, EPG_EXCL_NONE);
+    CHECK_CONTAINS(epg_buf_str(&r.notes), "printed no table that could be read");
+    epg_dynrange_free(&r);
+    in.netsh_excluded = "1 2\n3 4\n";
+    compute(&in, &r);
+    CHECK_INT(r.excl_source, EPG_EXCL_NONE);
+    CHECK_INT(r.excluded_count, 0);
+    epg_dynrange_free(&r);
+    CHECK(!epg_netsh_excluded_understood("- a\n"));
+    CHECK(!epg_netsh_excluded_understood("Start - End\n"));
+    CHECK(epg_netsh_excluded_understood("x\n  --  ---\r\n"));
+    /* Before 6.0 the remedy is ReservedPorts. */
+    in.os_major = 5;
+    in.os_minor = 2;
+    compute(&in, &r);
+    {
+        epg_buf b;
+        epg_buf_init(&b);
+        epg_dynrange_remedy(&r, 4000, &b);
+        CHECK_CONTAINS(epg_buf_str(&b), "add the line 4000-4000 to the REG_MULTI_SZ "
+                                        "value HKLM\\System\\CurrentControlSet\\"
+                                        "Services\\Tcpip\\Parameters\\ReservedPorts");
+        epg_buf_free(&b);
+    }
+    epg_dynrange_free(&r);
+}
+
 static void netsh_parsers(void)
 {
     uint32_t start = 0, count = 0;
@@ -295,5 +421,7 @@ int main(void)
     RUN(modern_netsh_unusable_falls_back);
     RUN(modern_override_wins);
     RUN(netsh_parsers);
+    RUN(exclusions_two_kinds);
+    RUN(exclusions_not_checked_said_once);
     return tt_summary("test_dynrange");
 }
