@@ -296,6 +296,14 @@ int epg_needs_netsh(const epg_snapshot *snap)
     return st.value[EPG_SET_CHECK_DYNAMIC_RANGE] != 0;
 }
 
+int epg_needs_listeners(const epg_snapshot *snap)
+{
+    epg_settings st;
+
+    epg_settings_parse(snap->settings, &st);
+    return st.value[EPG_SET_LISTENER_CHECK_MINUTES] != 0;
+}
+
 int epg_conditions(const epg_snapshot *snap, const epg_evaluation *ev,
                    epg_finding_set *out)
 {

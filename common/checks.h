@@ -77,6 +77,9 @@ void epg_unreadable_error(const epg_snapshot *snap, const epg_finding *f,
 /* Whether this system and these settings want netsh's answer: Windows 6.0
  * and later, with CheckDynamicRange on.  check and the service ask alike. */
 int epg_needs_netsh(const epg_snapshot *snap);
+/* Whether these settings want the TCP table read (ListenerCheckMinutes not
+ * 0); check and the service ask alike. */
+int epg_needs_listeners(const epg_snapshot *snap);
 
 /* The service's view: the findings plus what only a long-running watcher
  * reports (missing keys, keys that cannot be watched, bad settings, and the

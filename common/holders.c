@@ -203,6 +203,24 @@ size_t epg_port_intruders(const epg_tcp_view *t, size_t v, uint16_t port,
     return n;
 }
 
+int epg_port_unidentified(const epg_tcp_view *t, uint16_t port)
+{
+    size_t i;
+
+    if (!t->collected)
+        return 0;
+    for (i = 0; i < t->count; i++) {
+        const epg_tcp_entry *e = &t->entries[i];
+        const epg_proc_info *p;
+        if (e->port != port || e->state == EPG_TCP_TIME_WAIT)
+            continue;
+        p = e->pid ? epg_tcp_view_proc(t, e->pid) : NULL;
+        if (!p || !p->image)
+            return 1;
+    }
+    return 0;
+}
+
 void epg_holding_describe(const epg_tcp_view *t, uint32_t pid, uint16_t port,
                           char *out, size_t n)
 {

@@ -67,6 +67,9 @@ int epg_holder_legitimate(size_t v, const epg_proc_info *p);
  * max); sorted by PID. */
 size_t epg_port_intruders(const epg_tcp_view *t, size_t v, uint16_t port,
                           uint32_t *pids, size_t max);
+/* Whether port is in use (not only TIME_WAIT) by an owner that cannot be
+ * identified: shown as a note, never a finding. */
+int epg_port_unidentified(const epg_tcp_view *t, uint16_t port);
 /* How process pid holds port: "listening", "connected" (IPv4/IPv6). */
 void epg_holding_describe(const epg_tcp_view *t, uint32_t pid, uint16_t port,
                           char *out, size_t n);

@@ -338,6 +338,8 @@ static void json_holder(epg_buf *out, const epg_snapshot *snap, const epg_findin
 static void json_listeners(const epg_snapshot *snap, const epg_evaluation *ev,
                            epg_buf *out)
 {
+    size_t v, n = 0;
+
     epg_buf_printf(out, "  \"listeners\": {\"checked\": %s, \"endpoints\": ",
                    ev->listeners_checked ? "true" : "false");
     if (ev->listeners_checked)
@@ -351,7 +353,15 @@ static void json_listeners(const epg_snapshot *snap, const epg_evaluation *ev,
         jmember_str(out, "note", snap->tcp.note ? snap->tcp.note
                                  : ev->listeners_checked ? NULL
                                  : "the TCP table was not read");
-    epg_buf_puts(out, "},\n");
+    epg_buf_puts(out, ", \"unidentified\": [");
+    for (v = 0; ev->listeners_checked && v < EPG_VALUE_COUNT; v++) {
+        if (!epg_port_effective(&ev->ports[v]) ||
+            !epg_port_unidentified(&snap->tcp, ev->ports[v].port))
+            continue;
+        epg_buf_printf(out, "%s{\"value\": \"%s\", \"port\": %u}", n++ ? ", " : "",
+                       epg_values[v].id, (unsigned)ev->ports[v].port);
+    }
+    epg_buf_puts(out, "]},\n");
 }
 
 static void json_findings(const epg_snapshot *snap, const epg_evaluation *ev,

@@ -332,6 +332,8 @@ static void range_line(const epg_evaluation *ev, epg_buf *out)
 static void listeners_line(const epg_snapshot *snap, const epg_evaluation *ev,
                            epg_buf *out)
 {
+    size_t v;
+
     if (!ev->settings.value[EPG_SET_LISTENER_CHECK_MINUTES]) {
         epg_buf_puts(out, "Port holders: not checked (ListenerCheckMinutes is 0)\n");
         return;
@@ -346,6 +348,12 @@ static void listeners_line(const epg_snapshot *snap, const epg_evaluation *ev,
     if (snap->tcp.note)
         epg_buf_printf(out, " (%s)", snap->tcp.note);
     epg_buf_puts(out, "; an owner that cannot be identified is never reported\n");
+    for (v = 0; v < EPG_VALUE_COUNT; v++)
+        if (epg_port_effective(&ev->ports[v]) &&
+            epg_port_unidentified(&snap->tcp, ev->ports[v].port))
+            epg_buf_printf(out, "  port %u (%s) is in use by an owner that "
+                           "cannot be identified\n", (unsigned)ev->ports[v].port,
+                           epg_values[v].id);
 }
 
 static void settings_lines(const epg_snapshot *snap, const epg_evaluation *ev,

@@ -8,6 +8,7 @@
 #include "netsh.h"
 #include "regread.h"
 #include "report.h"
+#include "tcptable.h"
 #include "winutil.h"
 
 int cmd_check(int argc, WCHAR **argv)
@@ -36,6 +37,8 @@ int cmd_check(int argc, WCHAR **argv)
      * dynamic range is checked, so both give the same verdict. */
     if (epg_needs_netsh(&snap))
         netsh_query(&snap, NULL);
+    if (epg_needs_listeners(&snap))
+        tcptable_collect(&snap);
     if (epg_evaluate(&snap, &ev)) {
         complain("exchportguard check: out of memory; no verdict\n");
         code = EPG_EXIT_UNREADABLE;

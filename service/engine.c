@@ -7,6 +7,7 @@
 #include "coalesce.h"
 #include "netsh.h"
 #include "regread.h"
+#include "tcptable.h"
 #include "watcher.h"
 #include "winutil.h"
 
@@ -21,6 +22,7 @@ typedef struct engine {
     uint32_t pending_keys;      /* keys changed since the last check */
     int netsh_due;              /* (re)ask netsh at the next check */
     int netsh_wanted_before;
+    epg_listen_sched listeners;     /* issue 11: when to read the TCP table */
 } engine;
 
 static void count(volatile LONG64 *c, LONG64 by)
@@ -74,6 +76,8 @@ static int check(engine *e, uint64_t now)
     e->netsh_due = 0;
     e->netsh_wanted_before = wanted;
     e->pending_keys = 0;
+    /* Issue 11: who holds the pinned ports (at most once a second). */
+    tcptable_refresh(&e->listeners, &e->snap, now);
 
     if (e->cfg->stats)
         count(&e->cfg->stats->checks, 1);
@@ -108,6 +112,11 @@ static DWORD wait_timeout(engine *e, uint64_t now)
     uint64_t a = epg_coalesce_deadline(&e->co);
     uint64_t b = epg_publisher_deadline(&e->pub);
     uint64_t d = a < b ? a : b;
+
+    /* Issue 11: the ListenerCheckMinutes timer, the only periodic wake-up
+     * (none when the setting is 0). */
+    if (epg_listen_deadline(&e->listeners) < d)
+        d = epg_listen_deadline(&e->listeners);
 
     if (d == UINT64_MAX)
         return INFINITE;    /* idle: no timer at all */
@@ -149,6 +158,8 @@ static DWORD engine_loop(engine *e)
         }
         if (now >= epg_coalesce_deadline(&e->co) && epg_coalesce_timer(&e->co, now))
             check(e, now);
+        if (now >= epg_listen_deadline(&e->listeners))
+            check(e, now);      /* issue 11: the periodic listener check */
         if (now >= epg_publisher_deadline(&e->pub))
             epg_publisher_tick(&e->pub, &e->cur, &ctx, now, &e->cfg->sink);
         sync_stats(e);
@@ -171,6 +182,7 @@ DWORD engine_run(const engine_config *cfg)
     epg_set_init(&e->prev);
     epg_publisher_init(&e->pub);
     epg_coalesce_init(&e->co, epg_setting_defs[EPG_SET_COALESCE_MS].def);
+    epg_listen_sched_init(&e->listeners);
     err = watcher_init(&e->w);
     if (!err) {
         watcher_arm_all(&e->w);

@@ -81,10 +81,14 @@ static void unknown_owner_is_never_an_alarm(void)
     base_view(&t);
     /* TIME_WAIT belongs to nobody; Wine reports every PID as 0. */
     CHECK_INT(epg_tcp_view_add(&t, 6005, 0, EPG_TCP_TIME_WAIT, 0), 0);
+    CHECK(!epg_port_unidentified(&t, 6005));    /* TIME_WAIT only: not in use */
     CHECK_INT(epg_tcp_view_add(&t, 6005, 0, EPG_TCP_LISTEN, 1), 0);
     /* A process that exited between the TCP table and the process list. */
     CHECK_INT(epg_tcp_view_add(&t, 6005, 99999, EPG_TCP_CONNECTION, 0), 0);
     CHECK_INT(intruders(&t, "is-tcpip-port", 6005, pids), 0);
+    CHECK(epg_port_unidentified(&t, 6005));
+    CHECK(!epg_port_unidentified(&t, 6001));    /* the store: identified */
+    CHECK(!epg_port_unidentified(&t, 6100));    /* free */
     /* A service whose process is known by no image (PID 0 service rows). */
     CHECK_INT(epg_tcp_view_add_service(&t, 777, "Stopped"), 0);
     CHECK_INT(epg_tcp_view_add(&t, 6005, 777, EPG_TCP_LISTEN, 0), 0);

@@ -6,16 +6,18 @@ import json
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (AB, IS, OWN, RPC, SA, SRS, Prefix, check, common_args,  # noqa: E402
-                      finish, path, require)
+from winetest import (AB, IS, NETLOGON, NTDS, NTFRS, OWN, RPC, SA, SRS, Prefix,  # noqa: E402
+                      check, common_args, finish, path, require)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
 pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
+HOLDPORT = pfx.install_file(os.path.join(args.tools, "holdport.exe"), r"C:\epg\holdport.exe")
 
 
 def check_json():
@@ -139,6 +141,116 @@ try:
           "5001, the 600x ports and the AB defaults are inside it, 59532 is not (%s)"
           % ports)
     pfx.reg_delete_key(OWN)
+
+    print("issue 11: effective defaults compared within their product family")
+    for key in (SA, IS, SRS, RPC, AB):
+        pfx.reg_delete_key(key)
+    pfx.reg_add(OWN, "CheckDynamicRange", "REG_DWORD", 0)
+    pfx.reg_add(OWN, "ListenerCheckMinutes", "REG_DWORD", 0)
+    pfx.reg_add(AB, "RpcTcpPort", "REG_SZ", "6004")
+    pfx.reg_add(SA, "Rpc/HTTP NSPI Port", "REG_DWORD", 6004)
+    rc, doc = check_json()
+    check(doc["schema"] == "exchportguard-check/2", "schema 2 (%s)" % doc["schema"])
+    check(rc == 2 and doc["verdict"] == "errors", "exit code 2, verdict errors (%s, %s)"
+          % (rc, doc["verdict"]))
+    vals = {v["id"]: v for v in doc["values"]}
+    check(vals["ab-nspihttpport"]["status"] == "default" and
+          vals["ab-nspihttpport"]["port"] == 6004 and vals["ab-nspihttpport"]["data"] is None,
+          "absent NspiHttpPort: status default, port 6004 (%r)" % vals["ab-nspihttpport"])
+    check(vals["ab-rfrhttpport"]["status"] == "default" and vals["ab-rfrhttpport"]["port"] == 6002,
+          "absent RfrHttpPort: default 6002")
+    pairs = sorted(sorted(f["values"]) for f in findings(doc, "conflict"))
+    check(pairs == [["ab-nspihttpport", "ab-rpctcpport"], ["ab-rpctcpport", "sa-rpchttp-nspi-port"]],
+          "RpcTcpPort 6004 conflicts with the default and with the 2003 value; the 2003 "
+          "value does not conflict with the 2010 default (%s)" % pairs)
+    notice = findings(doc, "port-not-recommended")
+    check(len(notice) == 1 and notice[0]["severity"] == "info" and notice[0]["port"] == 6004,
+          "RpcTcpPort 6004 outside 59531-60554: an info notice")
+    r = pfx.run(EXE, "check")
+    check(r.rc == 2 and "absent, default 6004" in r.out and "absent, default 6002" in r.out,
+          "the text report shows the effective defaults")
+    pfx.reg_add(AB, "RpcTcpPort", "REG_SZ", "0")
+    rc, doc = check_json()
+    vals = {v["id"]: v for v in doc["values"]}
+    check(rc == 0 and doc["findings"] == [] and vals["ab-rpctcpport"]["status"] == "dynamic",
+          "RpcTcpPort \"0\" is a dynamic port, not an unusable value (exit %s, %s)"
+          % (rc, [f["rule"] for f in doc["findings"]]))
+
+    print("issue 11: domain controller values")
+    pfx.reg_add(NTDS, "TCP/IP Port", "REG_DWORD", 50000)
+    pfx.reg_add(NETLOGON, "DCTcpipPort", "REG_DWORD", 50000)
+    pfx.reg_add(NTFRS, "RPC TCP/IP Port Assignment", "REG_SZ", "50001")
+    rc, doc = check_json()
+    check(rc == 2, "exit code 2 (got %s)" % rc)
+    conf = findings(doc, "conflict")
+    check(len(conf) == 1 and sorted(conf[0]["values"]) == ["netlogon-dctcpipport",
+                                                          "ntds-tcpip-port"],
+          "NTDS and Netlogon on one port conflict")
+    check(conf and "KB 224196" in conf[0]["remedy"] and "Information Store" not in conf[0]["remedy"],
+          "with the domain controller remedy, not the Exchange one")
+    inv = findings(doc, "invalid-value")
+    check(len(inv) == 1 and inv[0]["values"] == ["ntfrs-rpc-port"] and
+          "only as a REG_DWORD" in inv[0]["reason"], "NtFrs as a REG_SZ is unusable, and why")
+    vals = {v["id"]: v for v in doc["values"]}
+    check(vals["ntds-tcpip-port"]["family"] == "domain-controller", "family domain-controller")
+    for key, name in ((NTDS, "TCP/IP Port"), (NETLOGON, "DCTcpipPort"),
+                      (NTFRS, "RPC TCP/IP Port Assignment")):
+        pfx.reg_delete_value(key, name)
+
+    print("issue 11: the analyzers' range rules and the three severities")
+    pfx.reg_delete_value(AB, "RpcTcpPort")
+    pfx.reg_add(RPC, "TCP/IP Port", "REG_DWORD", 135)
+    rc, doc = check_json()
+    low = findings(doc, "port-below-1024")
+    check(rc == 2 and len(low) == 1 and low[0]["severity"] == "error" and low[0]["port"] == 135,
+          "Exchange 2010 port 135: an error, exit 2 without any conflict (%s)" % rc)
+    check(doc["summary"]["conflicts"] == 0 and doc["summary"]["errors"] == 1,
+          "summary: 0 conflicts, 1 error")
+    pfx.reg_delete_value(RPC, "TCP/IP Port")
+    pfx.reg_add(SA, "TCP/IP Port", "REG_DWORD", 4000)
+    rc, doc = check_json()
+    warn = findings(doc, "port-below-5000")
+    check(rc == 1 and len(warn) == 1 and warn[0]["severity"] == "warning",
+          "System Attendant TCP/IP Port 4000: a warning, exit 1 (%s)" % rc)
+    pfx.reg_add(SA, "TCP/IP Port", "REG_DWORD", 6010)
+    pfx.reg_add(AB, "RpcTcpPort", "REG_SZ", "6100")
+    rc, doc = check_json()
+    check(rc == 0 and doc["verdict"] == "clean" and
+          [f["rule"] for f in doc["findings"]] == ["port-not-recommended"],
+          "only an information notice: exit 0 (%s, %s)" % (rc, [f["rule"] for f in doc["findings"]]))
+
+    print("issue 11: a real Windows process on a pinned port: no false alarm")
+    pfx.reg_delete_value(OWN, "ListenerCheckMinutes")
+    pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6123)
+    hold_out = os.path.join(args.work, "holdport.out")
+    hold = pfx.popen([HOLDPORT, "6123", "120"], hold_out, hold_out + ".err")
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and "listening 6123" not in open(hold_out).read():
+            time.sleep(0.2)
+        require("listening 6123" in open(hold_out).read(), "holdport listens on 6123")
+        rc, doc = check_json()
+        lis = doc["listeners"]
+        check(lis["checked"] is True and lis["endpoints"] >= 1,
+              "the TCP table was read (%r)" % lis)
+        # Wine reports every owner as PID 0 (docs/exchange-ports.md): the
+        # listener is seen, its owner cannot be identified, nothing alarms.
+        check({"value": "is-tcpip-port", "port": 6123} in lis["unidentified"],
+              "the listener on 6123 is seen, owner unidentified (%r)" % lis["unidentified"])
+        check(findings(doc, "port-held") == [], "no port-held finding")
+        r = pfx.run(EXE, "check")
+        check("port 6123 (is-tcpip-port) is in use by an owner that cannot be identified"
+              in r.out, "the text report says so")
+    finally:
+        hold.kill()
+        hold.wait()
+    pfx.reg_add(OWN, "ListenerCheckMinutes", "REG_DWORD", 0)
+    rc, doc = check_json()
+    check(doc["listeners"]["checked"] is False and
+          doc["listeners"]["note"] == "ListenerCheckMinutes is 0", "ListenerCheckMinutes 0: off")
+    pfx.reg_delete_key(OWN)
+    for key in (SA, IS, RPC, AB):
+        pfx.reg_delete_key(key)
 
     print("a key that cannot be read: exit 3 naming the key and the error")
     pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6005)

@@ -30,6 +30,9 @@ SRS = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
 RPC = HKLM_SERVICES + r"\MSExchangeRPC\ParametersSystem"
 AB = HKLM_SERVICES + r"\MSExchangeAB\Parameters"
 OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
+NTDS = HKLM_SERVICES + r"\NTDS\Parameters"
+NETLOGON = HKLM_SERVICES + r"\Netlogon\Parameters"
+NTFRS = HKLM_SERVICES + r"\NtFrs\Parameters"
 EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog"
 
 

@@ -1,0 +1,24 @@
+/* Who holds which TCP port: the TCP tables with owning process IDs
+ * (GetExtendedTcpTable, IPv4 and IPv6, listeners and connections), the
+ * running services with their process IDs (EnumServicesStatusExW) and the
+ * process image names (a Toolhelp snapshot), read into s->tcp.  The core
+ * (common/holders.h) decides what any of it means. */
+#ifndef EPG_TCPTABLE_H
+#define EPG_TCPTABLE_H
+
+#include <windows.h>
+
+#include <stdint.h>
+
+#include "holders.h"
+#include "snapshot.h"
+
+/* Replaces s->tcp.  Every failure is kept as a note with its Win32 code and
+ * text; s->tcp.collected says whether the IPv4 table at least was read. */
+void tcptable_collect(epg_snapshot *s);
+
+/* The service's use: reads the tables when the core's schedule says so (or
+ * empties them when ListenerCheckMinutes is 0).  Returns whether it read. */
+int tcptable_refresh(epg_listen_sched *sched, epg_snapshot *s, uint64_t now);
+
+#endif
