@@ -381,6 +381,19 @@ const epg_span *epg_dynrange_blocking(const epg_dynrange *r, uint16_t port)
     return NULL;
 }
 
+epg_span epg_dynrange_blocking_span(const epg_dynrange *r, uint16_t port)
+{
+    const epg_span *x = epg_dynrange_blocking(r, port);
+    epg_span s;
+
+    if (x)
+        return *x;
+    s.lo = port;
+    s.hi = port;
+    s.administered = 0;
+    return s;
+}
+
 void epg_dynrange_remedy(const epg_dynrange *r, uint16_t port, epg_buf *out)
 {
     if (r->os_major < 6)

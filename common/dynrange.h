@@ -74,6 +74,9 @@ int epg_dynrange_holds(const epg_dynrange *r, uint16_t port);
 /* The exclusion range that keeps every other program from binding port (a
  * netsh range not marked '*'), or NULL. */
 const epg_span *epg_dynrange_blocking(const epg_dynrange *r, uint16_t port);
+/* The same as a span for wording: port-port when there is none (a cleared
+ * finding's range may be gone). */
+epg_span epg_dynrange_blocking_span(const epg_dynrange *r, uint16_t port);
 /* What makes a port inside the range safe, as a person types it: on
  * Windows 6.1 and later the exact netsh command that adds an administered
  * exclusion for it; before 6.0 the ReservedPorts line (KB 812873); on 6.0,

@@ -228,9 +228,9 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
         epg_buf_printf(&s[1], "%u", (unsigned)f->port);
         n = 2;
         if (raise) {
-            const epg_span *x = epg_dynrange_blocking(&ctx->eval->range, f->port);
-            epg_buf_printf(&s[2], "%u", (unsigned)(x ? x->lo : f->port));
-            epg_buf_printf(&s[3], "%u", (unsigned)(x ? x->hi : f->port));
+            epg_span x = epg_dynrange_blocking_span(&ctx->eval->range, f->port);
+            epg_buf_printf(&s[2], "%u", (unsigned)x.lo);
+            epg_buf_printf(&s[3], "%u", (unsigned)x.hi);
             n = 4;
         }
         break;
@@ -240,10 +240,9 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
         epg_buf_printf(&s[2], "%lu", (unsigned long)f->data_hash);
         n = 3;
         if (raise) {
-            const epg_proc_info *p = epg_tcp_view_proc(&ctx->snap->tcp, f->data_hash);
             char how[96];
-            epg_buf_puts(&s[3], p && p->image ? p->image : "unknown");
-            epg_buf_puts(&s[4], p && p->services ? p->services : "none");
+            epg_buf_puts(&s[3], epg_proc_image(&ctx->snap->tcp, f->data_hash));
+            epg_buf_puts(&s[4], epg_proc_services(&ctx->snap->tcp, f->data_hash));
             epg_holding_describe(&ctx->snap->tcp, f->data_hash, f->port, how,
                                  sizeof how);
             epg_buf_puts(&s[5], how);

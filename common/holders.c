@@ -123,6 +123,20 @@ const epg_proc_info *epg_tcp_view_proc(const epg_tcp_view *t, uint32_t pid)
     return NULL;
 }
 
+const char *epg_proc_image(const epg_tcp_view *t, uint32_t pid)
+{
+    const epg_proc_info *p = epg_tcp_view_proc(t, pid);
+
+    return p && p->image ? p->image : "unknown";
+}
+
+const char *epg_proc_services(const epg_tcp_view *t, uint32_t pid)
+{
+    const epg_proc_info *p = epg_tcp_view_proc(t, pid);
+
+    return p && p->services ? p->services : "none";
+}
+
 static int lower(int c)
 {
     return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;

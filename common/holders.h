@@ -56,6 +56,9 @@ int epg_tcp_view_add_service(epg_tcp_view *t, uint32_t pid, const char *name);
 /* Appends to the note ("; "-separated). */
 void epg_tcp_view_note(epg_tcp_view *t, const char *text);
 const epg_proc_info *epg_tcp_view_proc(const epg_tcp_view *t, uint32_t pid);
+/* For wording: the image name or "unknown", the services or "none". */
+const char *epg_proc_image(const epg_tcp_view *t, uint32_t pid);
+const char *epg_proc_services(const epg_tcp_view *t, uint32_t pid);
 
 /* Whether process p may hold the port of watched value v: one of its
  * services or its image is listed for v in the catalogue. */

@@ -399,10 +399,9 @@ static void json_findings(const epg_snapshot *snap, const epg_evaluation *ev,
         jmember_buf(out, "remedy", &tmp);
         epg_buf_puts(out, ", \"exclusion\": ");
         if (f->rule == EPG_RULE_PORT_EXCLUDED) {
-            const epg_span *x = epg_dynrange_blocking(&ev->range, f->port);
-            epg_buf_printf(out, "{\"start\": %u, \"end\": %u}",
-                           (unsigned)(x ? x->lo : f->port),
-                           (unsigned)(x ? x->hi : f->port));
+            epg_span x = epg_dynrange_blocking_span(&ev->range, f->port);
+            epg_buf_printf(out, "{\"start\": %u, \"end\": %u}", (unsigned)x.lo,
+                           (unsigned)x.hi);
         } else {
             epg_buf_puts(out, "null");
         }

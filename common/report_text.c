@@ -63,12 +63,11 @@ void epg_finding_remedy(const epg_finding *f, const epg_snapshot *snap,
                      "computer.");
         break;
     case EPG_RULE_PORT_EXCLUDED: {
-        const epg_span *x = epg_dynrange_blocking(&ev->range, f->port);
+        epg_span x = epg_dynrange_blocking_span(&ev->range, f->port);
         epg_buf_printf(out, "Pick a port outside the exclusion range %u-%u (netsh "
                        "int ipv4 show excludedportrange protocol=tcp lists them "
                        "all), then restart the Exchange service that reads it.",
-                       (unsigned)(x ? x->lo : f->port),
-                       (unsigned)(x ? x->hi : f->port));
+                       (unsigned)x.lo, (unsigned)x.hi);
         break;
     }
     case EPG_RULE_DYNAMIC_RANGE:
@@ -84,15 +83,13 @@ void epg_finding_remedy(const epg_finding *f, const epg_snapshot *snap,
             epg_buf_puts(out, "; or choose a port outside the range.");
         }
         break;
-    case EPG_RULE_PORT_HELD: {
-        const epg_proc_info *p = epg_tcp_view_proc(&snap->tcp, f->data_hash);
+    case EPG_RULE_PORT_HELD:
         epg_buf_printf(out, "Stop or reconfigure the process holding port %u "
-                       "(process ID %lu, %s), then restart the Exchange service "
-                       "that reads the value so that it can listen on its port.",
-                       (unsigned)f->port, (unsigned long)f->data_hash,
-                       p && p->image ? p->image : "image unknown");
+                       "(process ID %lu, image %s), then restart the Exchange "
+                       "service that reads the value so that it can listen on "
+                       "its port.", (unsigned)f->port, (unsigned long)f->data_hash,
+                       epg_proc_image(&snap->tcp, f->data_hash));
         break;
-    }
     case EPG_RULE_UNREADABLE:
         epg_buf_puts(out, "Give the account ExchPortGuard runs as (LocalSystem) "
                      "read access to the key again, then check again.");
@@ -172,18 +169,16 @@ void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
                        EPG_EX2010_RECOMMENDED_HI);
         break;
     case EPG_RULE_PORT_EXCLUDED: {
-        const epg_span *x = epg_dynrange_blocking(&ev->range, f->port);
+        epg_span x = epg_dynrange_blocking_span(&ev->range, f->port);
         epg_value_path(f->a, out);
         epg_buf_printf(out, " holds port %u, inside the port exclusion range "
                        "%u-%u that netsh reports (not an administered one): "
                        "binding it fails with WSAEACCES (10013) although "
                        "nothing listens on it.", (unsigned)f->port,
-                       (unsigned)(x ? x->lo : f->port),
-                       (unsigned)(x ? x->hi : f->port));
+                       (unsigned)x.lo, (unsigned)x.hi);
         break;
     }
     case EPG_RULE_PORT_HELD: {
-        const epg_proc_info *p = epg_tcp_view_proc(&snap->tcp, f->data_hash);
         char how[96];
         epg_holding_describe(&snap->tcp, f->data_hash, f->port, how, sizeof how);
         epg_buf_printf(out, "Port %u of ", (unsigned)f->port);
@@ -191,8 +186,8 @@ void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
         epg_buf_printf(out, " is held by process %lu (%s, services: %s), %s; "
                        "the component that reads the value cannot listen on it.",
                        (unsigned long)f->data_hash,
-                       p && p->image ? p->image : "unknown",
-                       p && p->services ? p->services : "none", how);
+                       epg_proc_image(&snap->tcp, f->data_hash),
+                       epg_proc_services(&snap->tcp, f->data_hash), how);
         break;
     }
     case EPG_RULE_UNREADABLE: {

@@ -11,6 +11,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "wine"))
 import winetest  # noqa: E402
 
 smoke = "--smoke" in sys.argv[1:]
+# Benchmarks named on the command line run alone (scripts/bench.sh latency).
+only = [a for a in sys.argv[1:] if not a.startswith("--")]
 BUILD = os.path.join(ROOT, "build", "win64")
 WORK = os.path.join(ROOT, "build", "bench" + ("-smoke" if smoke else ""))
 TEMPLATE = os.path.join(BUILD, "wine", "template")
@@ -56,6 +58,8 @@ try:
     if r.rc != 0:
         sys.exit("bench: exchportguard install failed: %r" % r)
     for mode, full, small in RUNS:
+        if only and mode not in only:
+            continue
         counts = small if smoke else full
         print("== bench %s %s" % (mode, " ".join(counts)), flush=True)
         out = os.path.join(WORK, mode + ".out")

@@ -5,6 +5,7 @@
 #                              quotes them)
 #   scripts/bench.sh --smoke   tiny counts, so the benchmarks cannot rot;
 #                              only correctness is judged (scripts/test.sh)
+#   scripts/bench.sh latency idle   only the benchmarks named
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

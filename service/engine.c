@@ -55,32 +55,15 @@ static void apply_watch_errors(engine *e)
     }
 }
 
-/* Reads, evaluates and publishes.  Returns 0 or -1 (out of memory: the
- * previous state stays reported and the next change retries). */
-static int check(engine *e, uint64_t now)
+/* Evaluates the snapshot and publishes the transitions.  Returns 0 or -1
+ * (out of memory: the previous state stays reported and the next change
+ * retries). */
+static int publish_state(engine *e, uint64_t now)
 {
     size_t i;
     int64_t wall = wall_unix();
     epg_event_ctx ctx;
-    int wanted;
 
-    regread_keys(&e->snap, e->pending_keys);
-    apply_watch_errors(e);
-    /* netsh costs a process start, so it runs at the first check, when
-     * Tcpip\Parameters changed, and when the range check is switched on. */
-    wanted = epg_needs_netsh(&e->snap);
-    if (e->pending_keys & (1u << epg_key_of_role(EPG_KEY_TCPIP)))
-        e->netsh_due = 1;
-    if (wanted && (e->netsh_due || !e->netsh_wanted_before))
-        netsh_query(&e->snap, e->cfg->stop);
-    e->netsh_due = 0;
-    e->netsh_wanted_before = wanted;
-    e->pending_keys = 0;
-    /* Issue 11: who holds the pinned ports (at most once a second). */
-    tcptable_refresh(&e->listeners, &e->snap, now);
-
-    if (e->cfg->stats)
-        count(&e->cfg->stats->checks, 1);
     if (epg_evaluate(&e->snap, &e->eval) ||
         epg_conditions(&e->snap, &e->eval, &e->cur))
         return -1;
@@ -95,6 +78,36 @@ static int check(engine *e, uint64_t now)
     ctx.snap = &e->snap;
     ctx.eval = &e->eval;
     return epg_publish(&e->pub, &e->cur, &ctx, now, &e->cfg->sink);
+}
+
+/* Reads, evaluates and publishes.  Returns 0 or -1, as publish_state. */
+static int check(engine *e, uint64_t now)
+{
+    int wanted, rc;
+
+    regread_keys(&e->snap, e->pending_keys);
+    apply_watch_errors(e);
+    /* netsh costs a process start, so it runs at the first check, when
+     * Tcpip\Parameters changed, and when the range check is switched on. */
+    wanted = epg_needs_netsh(&e->snap);
+    if (e->pending_keys & (1u << epg_key_of_role(EPG_KEY_TCPIP)))
+        e->netsh_due = 1;
+    if (wanted && (e->netsh_due || !e->netsh_wanted_before))
+        netsh_query(&e->snap, e->cfg->stop);
+    e->netsh_due = 0;
+    e->netsh_wanted_before = wanted;
+    e->pending_keys = 0;
+
+    if (e->cfg->stats)
+        count(&e->cfg->stats->checks, 1);
+    rc = publish_state(e, now);
+    /* Issue 11: who holds the pinned ports (at most once a second).  The
+     * TCP table is read after the registry's verdict is out, so a change's
+     * event never waits for it; what it shows is published by a second
+     * pass. */
+    if (tcptable_refresh(&e->listeners, &e->snap, now))
+        rc = publish_state(e, now);
+    return rc;
 }
 
 /* Start and stop events bypass the flood limit: an operator must always

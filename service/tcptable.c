@@ -238,8 +238,10 @@ int tcptable_refresh(epg_listen_sched *sched, epg_snapshot *s, uint64_t now)
     epg_settings_parse(s->settings, &st);
     epg_listen_sched_configure(sched, st.value[EPG_SET_LISTENER_CHECK_MINUTES]);
     if (!st.value[EPG_SET_LISTENER_CHECK_MINUTES]) {
+        /* Switched off: what was read must stop counting (1241). */
+        int had = s->tcp.collected;
         epg_tcp_view_free(&s->tcp);
-        return 0;
+        return had;
     }
     if (!epg_listen_due(sched, now))
         return 0;

@@ -12,7 +12,10 @@
  * Input: 7 key-state bytes, then one record per read-plan slot
  *   tag (0 absent, 1 unreadable, 2 present, 3 present but not read whole),
  *   type byte (0xFF: a type with no name), 16-bit length, bytes;
- * then the OS major version byte, and two 16-bit-length netsh texts. */
+ * then the OS major version byte, and two 16-bit-length netsh texts;
+ * then (issue 11) the OS minor version byte and a TCP table: a count byte,
+ * and per entry a 16-bit port, a PID byte (0: unknown), a state byte; PIDs
+ * with an odd number get an image, every third a service. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -128,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     epg_event_ctx ctx;
     epg_buf out;
     size_t k, i, n;
-    int verdict, conflicts = 0, unreadable = 0, warnings = 0;
+    int verdict, errors = 0, unreadable = 0, warnings = 0;
 
     epg_snapshot_init(&s);
     for (k = 0; k < epg_key_count(); k++) {
@@ -144,13 +147,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s.os_major = take8(&c) % 12;
     s.netsh_dynamic = take_text(&c);
     s.netsh_excluded = take_text(&c);
+    s.os_minor = take8(&c) % 4;
+    n = take8(&c);
+    s.tcp.collected = n > 0;
+    for (i = 0; i < n && c.n; i++) {
+        unsigned port = take8(&c) << 8;
+        unsigned pid, st;
+        port |= take8(&c);
+        pid = take8(&c);
+        st = take8(&c);
+        REQUIRE(epg_tcp_view_add(&s.tcp, (uint16_t)port, pid, (epg_tcp_state)(st % 3),
+                                 st & 4) == 0);
+        if (pid & 1)
+            REQUIRE(epg_tcp_view_set_image(&s.tcp, pid, pid & 2 ? "lsass.exe" : "x.exe") == 0);
+        if (pid % 3 == 0)
+            REQUIRE(epg_tcp_view_add_service(&s.tcp, pid, pid & 4 ? "MSExchangeIS" : "Svc") == 0);
+    }
 
     epg_evaluation_init(&ev);
     REQUIRE(epg_evaluate(&s, &ev) == 0);
     for (i = 0; i < EPG_VALUE_COUNT; i++) {
-        if (ev.ports[i].status == EPG_PORT_OK) {
+        if (ev.ports[i].status == EPG_PORT_OK || ev.ports[i].status == EPG_PORT_DYNAMIC) {
             uint32_t t = s.values[i].type;
-            REQUIRE(ev.ports[i].port >= 1);
+            REQUIRE(ev.ports[i].status == EPG_PORT_DYNAMIC || ev.ports[i].port >= 1);
             REQUIRE(t == 4 || t == 1 || t == 2);
         }
         epg_buf_init(&out);
@@ -160,12 +179,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (i = 0; i < ev.findings.count; i++) {
         epg_rule r = ev.findings.items[i].rule;
-        conflicts += r == EPG_RULE_CONFLICT;
+        errors += epg_rule_severity(r) == EPG_SEV_ERROR;
         unreadable += r == EPG_RULE_UNREADABLE;
         warnings += epg_rule_severity(r) == EPG_SEV_WARNING;
+        /* Never an alarm about an owner that cannot be identified. */
+        if (r == EPG_RULE_PORT_HELD) {
+            const epg_proc_info *p = epg_tcp_view_proc(&s.tcp, ev.findings.items[i].data_hash);
+            REQUIRE(ev.findings.items[i].data_hash != 0 && p && p->image);
+        }
     }
     verdict = epg_verdict(&ev);
-    REQUIRE(verdict == (unreadable ? 3 : conflicts ? 2 : warnings ? 1 : 0));
+    REQUIRE(verdict == (unreadable ? 3 : errors ? 2 : warnings ? 1 : 0));
 
     epg_buf_init(&out);
     epg_report_json(&s, &ev, &out);

@@ -4,7 +4,8 @@ by "exchportguard run" (events read as the text FormatMessageW rendered
 from the exe's own message table)."""
 import time
 
-from winetest import AB, IS, OWN, RPC, SA, SRS, check, has, path, settle, wait_for  # noqa: F401
+from winetest import (AB, IS, NETLOGON, NTDS, OWN, RPC, SA, SRS, check, has, path,  # noqa: F401
+                      settle, wait_for)
 
 IS_TCP = path(r"MSExchangeIS\ParametersSystem", "TCP/IP Port")
 IS_HTTP = path(r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port")
@@ -13,6 +14,8 @@ SA_TCP = path(r"MSExchangeSA\Parameters", "TCP/IP Port")
 SRS_TCP = path(r"MSExchangeSRS\Parameters", "TCP/IP")
 RPC_TCP = path(r"MSExchangeRPC\ParametersSystem", "TCP/IP Port")
 AB_TCP = path(r"MSExchangeAB\Parameters", "RpcTcpPort")
+NTDS_TCP = path(r"NTDS\Parameters", "TCP/IP Port")
+NETLOGON_TCP = path(r"Netlogon\Parameters", "DCTcpipPort")
 
 # The budget from a registry write to its event.
 REACTION = 1.0
@@ -176,4 +179,38 @@ def run_all(pfx, log, rendered, mark_start=0):
     mark = log.count()
     pfx.reg_delete_value(RPC, "TCP/IP Port")
     expect(log, mark, has(1101, RPC_TCP, AB_TCP), "still watching after bad settings")
+    settle(log)
+
+    print("issue 11: a domain controller conflict and a range rule, raised and cleared")
+    mark = log.count()
+    pfx.reg_add(NTDS, "TCP/IP Port", "REG_DWORD", 50000)
+    pfx.reg_add(NETLOGON, "DCTcpipPort", "REG_DWORD", 50000)
+    ev = expect(log, mark, has(1104, NTDS_TCP, NETLOGON_TCP, "50000"),
+                "1104: two domain controller values on one port")
+    if ev and rendered:
+        check("KB 224196" in ev.text and "Outlook" not in ev.text,
+              "1104 text: the domain controller remedy, not the Exchange one")
+    if ev and not rendered:
+        check(ev.level == "Error" and ev.category == 2 and len(ev.strings) == 5 and
+              ev.strings[0] == "50000", "1104: Error, category 2, port first of 5 strings")
+    settle(log)
+    got = ids(log.events()[mark:])
+    check(1100 not in got and 1311 not in got,
+          "no 1100, and no 1311 for domain controller keys (%s)" % got)
+    mark = log.count()
+    pfx.reg_delete_value(NETLOGON, "DCTcpipPort")
+    expect(log, mark, has(1105, NTDS_TCP, NETLOGON_TCP, "50000"), "1105 when it ends")
+    settle(log)
+    mark = log.count()
+    pfx.reg_add(RPC, "TCP/IP Port", "REG_DWORD", 135)
+    ev = expect(log, mark, has(1220, RPC_TCP, "135"), "1220: an Exchange 2010 port below 1024")
+    if ev and not rendered:
+        check(ev.level == "Error" and ev.category == 3, "1220: Error, category 3")
+    settle(log)
+    mark = log.count()
+    pfx.reg_add(RPC, "TCP/IP Port", "REG_DWORD", 59533)
+    expect(log, mark, has(1221, RPC_TCP, "135"), "1221 once it is 59533")
+    settle(log)
+    pfx.reg_delete_value(RPC, "TCP/IP Port")
+    pfx.reg_delete_value(NTDS, "TCP/IP Port")
     settle(log)
