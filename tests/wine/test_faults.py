@@ -67,7 +67,7 @@ CASES = [
     ("REG_SZ of no bytes", 1, b"", "REG_SZ is empty"),
     ("zero text", 1, u16("0"), "0 is not a port number"),
     ("70000 text", 1, u16("70000"), "70000 is above 65535"),
-    ("words", 1, u16("six"), "not a decimal number"),
+    ("words", 1, u16("six"), "not a number"),
     ("unterminated", 1, u16("6001", nul=False), "not terminated"),
     ("odd size", 1, u16("6001")[:7], "cut in the middle"),
     ("REG_EXPAND_SZ hex", 2, u16("0x1771"), "hexadecimal"),
