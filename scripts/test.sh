@@ -53,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    counted linux unit=9,contract=2 -- --preset linux
+    counted linux unit=9,contract=3 -- --preset linux
 }
 
 win64_build() {
