@@ -293,7 +293,9 @@ try:
     settle(log)
 
     print("stop in the middle of a storm")
-    writer = pfx.popen([REGTOOL, "churn", IS, "TCP/IP Port", "100000", "7001", "6001"],
+    # A million writes: the storm must outlast the 1 s below on any machine
+    # (100,000 took only 0.8 s once); it is killed after the stop.
+    writer = pfx.popen([REGTOOL, "churn", IS, "TCP/IP Port", "1000000", "7001", "6001"],
                        os.path.join(args.work, "storm.out"), os.path.join(args.work, "storm.err"))
     time.sleep(1.0)
     storming = writer.poll() is None
