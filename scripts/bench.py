@@ -15,7 +15,7 @@ smoke = "--smoke" in sys.argv[1:]
 only = [a for a in sys.argv[1:] if not a.startswith("--")]
 BUILD = os.path.join(ROOT, "build", "win64")
 WORK = os.path.join(ROOT, "build", "bench" + ("-smoke" if smoke else ""))
-TEMPLATE = os.path.join(BUILD, "wine", "template")
+TEMPLATE = winetest.template_for(BUILD)
 
 # (mode, full counts, smoke counts)
 RUNS = [
@@ -42,9 +42,7 @@ def machine():
 
 
 os.makedirs(WORK, exist_ok=True)
-if not os.path.isfile(os.path.join(TEMPLATE, "system.reg")):
-    print("creating the template Wine prefix (once)...", flush=True)
-    winetest.make_template(TEMPLATE)
+winetest.ensure_template(TEMPLATE, "creating the template Wine prefix (once)...")
 pfx = winetest.Prefix(os.path.join(WORK, "prefix"), TEMPLATE)
 results, failed = [], []
 try:
