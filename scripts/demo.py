@@ -96,7 +96,7 @@ try:
     show(log.events()[mark:])
 
     say()
-    say("4. The same verdict on demand:  exchportguard check  (exit code 2 = conflict)")
+    say("4. The same verdict on demand:  exchportguard check  (exit code 2 = an error, here the conflict)")
     r = pfx.run(EXE, "check")
     for line in r.out.splitlines():
         say("   " + line)

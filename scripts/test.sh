@@ -53,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    counted linux unit=9,contract=3 -- --preset linux
+    counted linux unit=11,contract=3 -- --preset linux
 }
 
 win64_build() {
@@ -63,7 +63,7 @@ win64_build() {
 
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
-win64_unit() { counted win64-unit unit=9 -- --preset win64 -L unit -j2; }
+win64_unit() { counted win64-unit unit=11 -- --preset win64 -L unit -j2; }
 win64_e2e() { counted win64-e2e wine=7,installer=2 -- --preset win64 -L "wine|installer"; }
 
 win32_build() {

@@ -41,7 +41,7 @@ args = ap.parse_args()
 SRC = args.source
 
 # --- the core ----------------------------------------------------------------
-core, categories = {}, {}
+core, categories, catalogue = {}, {}, {}
 for line in subprocess.run([args.dump], check=True, capture_output=True,
                            text=True).stdout.splitlines():
     f = line.split("\t")
@@ -50,6 +50,8 @@ for line in subprocess.run([args.dump], check=True, capture_output=True,
                            "symbol": f[5]}
     elif f[0] == "category":
         categories[int(f[1])] = f[2]
+    elif f[0] == "value":
+        catalogue[f[1]] = {"path": f[2], "family": f[3], "default": int(f[4])}
 print("core: %d events, %d categories" % (len(core), len(categories)))
 # The reserved ranges: 1000-1099 service, 1100-1199 conflicts, 1200-1299
 # findings about one value, 1300-1399 keys, 1400-1499 flood limit.
@@ -225,6 +227,28 @@ if sub is not None:
     check(all((a in ids) == (b in ids) for a, b in pairs),
           "raises and their clears are collected together")
     check(ids == sorted(core), "collects every event of the contract (%s)" % ids)
+
+# --- the catalogue's docs (issue 11: the docs table follows the catalogue) ---
+print("docs/exchange-ports.md, docs/check-json.md: the watched values")
+FAMILY = {"exchange-2003": "Exchange 2003", "exchange-2010": "Exchange 2010",
+          "domain-controller": "domain controller"}
+ports_doc = open(SRC + "/docs/exchange-ports.md", encoding="utf-8").read()
+rows = {m.group(1): m.group(2) for m in re.finditer(
+    r"^\| `([a-z0-9-]+)` \| `([^`]+)` \|", ports_doc, re.M)}
+check(set(rows) == set(catalogue), "exchange-ports.md lists every value, and no other (%s)"
+      % sorted(set(rows) ^ set(catalogue)))
+for vid, c in sorted(catalogue.items()):
+    row = re.search(r"^\| `%s` \|.*$" % re.escape(vid), ports_doc, re.M)
+    check(rows.get(vid) == c["path"], "%s: path %s" % (vid, c["path"]))
+    check(row is not None and "| %s |" % FAMILY[c["family"]] in row.group(0),
+          "%s: family %s" % (vid, c["family"]))
+    if c["default"]:
+        check(row is not None and "**%d**" % c["default"] in row.group(0),
+              "%s: effective default %d documented" % (vid, c["default"]))
+json_doc = open(SRC + "/docs/check-json.md", encoding="utf-8").read()
+ids_json = set(re.findall(r"^\| `([a-z0-9-]+)` \| `[A-Za-z]+\\", json_doc, re.M))
+check(ids_json == set(catalogue), "check-json.md's id table lists every value (%s)"
+      % sorted(ids_json ^ set(catalogue)))
 
 if failures:
     print("contract: %d failure(s)" % len(failures))
