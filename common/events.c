@@ -7,6 +7,8 @@ const epg_event_def epg_event_defs[] = {
     { EPG_EV_STARTED, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 3, "MSG_SERVICE_STARTED" },
     { EPG_EV_STOPPED, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 0, "MSG_SERVICE_STOPPED" },
     { EPG_EV_SETTING_INVALID, EPG_LEVEL_WARNING, EPG_CAT_SERVICE, 4, "MSG_SETTING_INVALID" },
+    { EPG_EV_LISTENERS_UNREADABLE, EPG_LEVEL_WARNING, EPG_CAT_SERVICE, 1, "MSG_LISTENERS_UNREADABLE" },
+    { EPG_EV_LISTENERS_READ, EPG_LEVEL_INFORMATION, EPG_CAT_SERVICE, 0, "MSG_LISTENERS_READ" },
     { EPG_EV_CONFLICT, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 5, "MSG_PORT_CONFLICT" },
     { EPG_EV_CONFLICT_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFLICT, 5, "MSG_PORT_CONFLICT_CLEARED" },
     { EPG_EV_CONFLICT_REMINDER, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 6, "MSG_PORT_CONFLICT_REMINDER" },
@@ -41,6 +43,7 @@ static const struct {
     uint16_t raise, clear;
 } rule_events[EPG_RULE_COUNT] = {
     [EPG_RULE_SETTING_INVALID] = { EPG_EV_SETTING_INVALID, 0 },
+    [EPG_RULE_LISTENERS_UNREADABLE] = { EPG_EV_LISTENERS_UNREADABLE, EPG_EV_LISTENERS_READ },
     [EPG_RULE_UNREADABLE] = { EPG_EV_KEY_UNWATCHABLE, EPG_EV_KEY_WATCHED },
     [EPG_RULE_KEY_MISSING] = { EPG_EV_KEY_MISSING, EPG_EV_KEY_CREATED },
     [EPG_RULE_CONFLICT] = { EPG_EV_CONFLICT, EPG_EV_CONFLICT_CLEARED },
@@ -264,6 +267,13 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
     case EPG_RULE_KEY_MISSING:
         epg_key_display_path(f->a, &s[0]);
         n = 1;
+        break;
+    case EPG_RULE_LISTENERS_UNREADABLE:
+        if (raise) {
+            const char *note = ctx->snap->tcp.note;
+            epg_buf_puts(&s[0], note ? note : "the TCP table was not read");
+            n = 1;
+        }
         break;
     case EPG_RULE_SETTING_INVALID: {
         const epg_reading *r = &ctx->snap->settings[f->a];

@@ -18,6 +18,7 @@ const char *epg_rule_name(epg_rule r)
     case EPG_RULE_PORT_NOT_RECOMMENDED: return "port-not-recommended";
     case EPG_RULE_PORT_EXCLUDED: return "port-excluded";
     case EPG_RULE_PORT_HELD: return "port-held";
+    case EPG_RULE_LISTENERS_UNREADABLE: return "listeners-unreadable";
     case EPG_RULE_COUNT: break;
     }
     return "unknown";
@@ -33,6 +34,7 @@ epg_severity epg_rule_severity(epg_rule r)
         return EPG_SEV_ERROR;
     case EPG_RULE_PORT_BELOW_5000:
     case EPG_RULE_PORT_HELD:
+    case EPG_RULE_LISTENERS_UNREADABLE:
     case EPG_RULE_INVALID_VALUE:
     case EPG_RULE_DYNAMIC_RANGE:
     case EPG_RULE_SETTING_INVALID:

@@ -15,6 +15,7 @@
 typedef enum epg_rule {
     EPG_RULE_SETTING_INVALID = 0,   /* service only: a bad setting (1002) */
     EPG_RULE_UNREADABLE,            /* a key or value cannot be read (1300) */
+    EPG_RULE_LISTENERS_UNREADABLE,  /* service only: TCP table unread (1003) */
     EPG_RULE_KEY_MISSING,           /* service only: key absent (1310) */
     EPG_RULE_CONFLICT,              /* two values share a port (1100) */
     EPG_RULE_INVALID_VALUE,         /* a value is not a usable port (1200) */
@@ -36,7 +37,8 @@ typedef enum epg_severity {
 
 /* Stable names: conflict, invalid-value, dynamic-range, unreadable,
  * key-missing, setting-invalid, no-conflict, port-below-1024,
- * port-below-5000, port-not-recommended, port-excluded, port-held. */
+ * port-below-5000, port-not-recommended, port-excluded, port-held,
+ * listeners-unreadable. */
 const char *epg_rule_name(epg_rule r);
 epg_severity epg_rule_severity(epg_rule r);
 const char *epg_severity_name(epg_severity s);  /* info, warning, error */

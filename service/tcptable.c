@@ -223,7 +223,9 @@ void tcptable_collect(epg_snapshot *s)
         /* Without an IPv6 stack (Server 2003 by default) this fails; the
          * IPv4 table still stands. */
         rc = read_table(get, AF6, t);
-        if (rc)
+        /* Not supported or an invalid family: there is no IPv6 stack, so
+         * there are no IPv6 holders either; nothing is missing. */
+        if (rc && rc != ERROR_NOT_SUPPORTED && rc != ERROR_INVALID_PARAMETER)
             note_error(t, "GetExtendedTcpTable (IPv6)", rc);
         read_services(t);
         read_images(t);

@@ -245,6 +245,55 @@ static void effective_default_is_watched_too(void)
     epg_snapshot_free(&s);
 }
 
+static void unreadable_table_is_said(void)
+{
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_finding_set cur;
+    epg_event_ctx ctx;
+    epg_event e;
+
+    td_snapshot(&s);
+    epg_tcp_view_note(&s.tcp, "GetExtendedTcpTable (IPv4) failed: Access is "
+                              "denied. (error 5)");
+    epg_evaluation_init(&ev);
+    epg_set_init(&cur);
+    CHECK_INT(epg_evaluate(&s, &ev), 0);
+    CHECK_INT(ev.findings.count, 0);        /* blind is not a finding ... */
+    CHECK_INT(epg_verdict(&ev), EPG_EXIT_CLEAN);
+    CHECK_INT(epg_conditions(&s, &ev, &cur), 0);
+    CHECK_INT(epg_set_count_rule(&cur, EPG_RULE_LISTENERS_UNREADABLE), 1);
+    ctx.snap = &s;
+    ctx.eval = &ev;
+    if (cur.count) {
+        const epg_finding *f = NULL;
+        size_t i;
+        for (i = 0; i < cur.count; i++)
+            if (cur.items[i].rule == EPG_RULE_LISTENERS_UNREADABLE)
+                f = &cur.items[i];
+        CHECK(f != NULL);
+        if (f) {    /* ... but the service says so: 1003, cleared by 1004 */
+            CHECK_INT(epg_event_for(f, 1, &ctx, &e), 1);
+            CHECK_INT(e.def->id, EPG_EV_LISTENERS_UNREADABLE);
+            CHECK_STR(e.strings[0], "GetExtendedTcpTable (IPv4) failed: Access "
+                                    "is denied. (error 5)");
+            epg_event_free(&e);
+            CHECK_INT(epg_event_for(f, 0, &ctx, &e), 1);
+            CHECK_INT(e.def->id, EPG_EV_LISTENERS_READ);
+            CHECK_INT(e.nstrings, 0);
+            epg_event_free(&e);
+        }
+    }
+    /* Switched off: nothing to say. */
+    td_dword(&s.settings[EPG_SET_LISTENER_CHECK_MINUTES], 0);
+    CHECK_INT(epg_evaluate(&s, &ev), 0);
+    CHECK_INT(epg_conditions(&s, &ev, &cur), 0);
+    CHECK_INT(epg_set_count_rule(&cur, EPG_RULE_LISTENERS_UNREADABLE), 0);
+    epg_set_free(&cur);
+    epg_evaluation_free(&ev);
+    epg_snapshot_free(&s);
+}
+
 static void schedule(void)
 {
     epg_listen_sched s;
@@ -276,6 +325,7 @@ int main(void)
     RUN(thousands_of_connections);
     RUN(finding_and_events);
     RUN(effective_default_is_watched_too);
+    RUN(unreadable_table_is_said);
     RUN(schedule);
     return tt_summary("test_holders");
 }

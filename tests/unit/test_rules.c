@@ -132,7 +132,12 @@ static void rpctcpport_zero_is_dynamic(void)
     CHECK(find(&ev, EPG_RULE_INVALID_VALUE, "rpc-tcpip-port") != NULL);
     CHECK(find(&ev, EPG_RULE_INVALID_VALUE, "ab-rpctcpport") == NULL);
     epg_evaluation_free(&ev);
-    /* "00" and "" are not "0": one is 0 spelt oddly, one is empty. */
+    /* "00" is 0 with a leading zero, read as decimal (docs/check-json.md):
+     * dynamic too.  "" is no number at all: unusable. */
+    td_sz(&s.values[ab], "00");
+    evaluate(&s, &ev);
+    CHECK_INT(ev.ports[ab].status, EPG_PORT_DYNAMIC);
+    epg_evaluation_free(&ev);
     td_sz(&s.values[ab], "");
     evaluate(&s, &ev);
     CHECK_INT(ev.ports[ab].status, EPG_PORT_INVALID);
