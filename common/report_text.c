@@ -148,7 +148,8 @@ void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
                        (unsigned)ev->range.end);
         epg_dynrange_describe(&ev->range, out);
         epg_buf_puts(out, "). Another program's outbound connection can take "
-                     "the port before Exchange starts.");
+                     "the port before the service that reads the value "
+                     "starts.");
         break;
     case EPG_RULE_PORT_BELOW_1024:
         epg_value_path(f->a, out);
@@ -211,6 +212,7 @@ void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
 static void value_status(const epg_evaluation *ev, size_t v, epg_buf *out)
 {
     size_t i, n = 0;
+    epg_rule last = EPG_RULE_COUNT;
 
     switch (ev->ports[v].status) {
     case EPG_PORT_ABSENT: epg_buf_puts(out, "not set (dynamic port)"); return;
@@ -221,12 +223,15 @@ static void value_status(const epg_evaluation *ev, size_t v, epg_buf *out)
     case EPG_PORT_OK:
         break;
     }
+    /* Findings are sorted by rule, so a rule's repeats (two conflicts, two
+     * holders) are neighbours and are named once. */
     for (i = 0; i < ev->findings.count; i++) {
         const epg_finding *f = &ev->findings.items[i];
         if (f->a != v && !(f->rule == EPG_RULE_CONFLICT && f->b == v))
             continue;
-        if (f->rule == EPG_RULE_UNREADABLE)
-            continue;   /* a = key there */
+        if (f->rule == EPG_RULE_UNREADABLE || f->rule == last)
+            continue;   /* unreadable: a is a key there */
+        last = f->rule;
         epg_buf_puts(out, n++ ? ", " : "");
         epg_buf_puts(out, epg_rule_name(f->rule));
     }

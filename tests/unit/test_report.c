@@ -67,6 +67,27 @@ static void text_report(void)
     epg_buf_free(&out);
     epg_snapshot_free(&s);
 
+    /* Each value's row names every finding about it, each rule once, and
+     * an effective default shows as such. */
+    td_snapshot(&s);
+    td_port(&s, "is-tcpip-port", 6001);
+    td_port(&s, "is-rpchttp-port", 6001);
+    td_port(&s, "sa-tcpip-port", 6001);
+    td_port(&s, "sa-http-port", 4000);
+    td_dword(&s.settings[EPG_SET_CHECK_DYNAMIC_RANGE], 0);
+    render(&s, 0, &out);
+    t = epg_buf_str(&out);
+    CHECK_CONTAINS(t, "6001                      conflict\n");
+    CHECK(strstr(t, "conflict, conflict") == NULL);
+    CHECK_CONTAINS(t, "4000                      port-below-5000\n");
+    CHECK_CONTAINS(t, "absent, default 6004      ok\n");
+    CHECK_CONTAINS(t, "3 conflict(s), 0 other error(s), 1 warning(s), 0 notice(s) "
+                      "(exit code 2)");
+    CHECK_CONTAINS(t, "WARNING  port-below-5000: ");
+    CHECK_CONTAINS(t, "Remedy: Set it to a port of 5000 or above");
+    epg_buf_free(&out);
+    epg_snapshot_free(&s);
+
     td_snapshot(&s);
     td_port(&s, "is-rpchttp-port", 6001);
     render(&s, 0, &out);
