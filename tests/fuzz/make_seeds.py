@@ -3,14 +3,16 @@
 changing the input format in fuzz_core.c.  The seeds are small structured
 inputs the fuzzer mutates from: the issue's example conflict, the Exchange
 2010 values, every kind of bad data, a Windows 2003 range with
-ReservedPorts, netsh output, and bad settings."""
+ReservedPorts, netsh output, bad settings, and issue 11's defaults,
+domain-controller values, range rules, exclusions and TCP tables."""
 import os
 import struct
 
-KEYS = 7
-SLOTS = 9 + 2 + 6       # values, MaxUserPort, ReservedPorts, settings
+KEYS = 10
+SLOTS = 14 + 2 + 7      # values, MaxUserPort, ReservedPorts, settings
 VALUES = ["sa-http", "sa-rpchttp-nspi", "is-rpchttp", "sa-tcpip-nspi", "sa-tcpip",
-          "srs-tcpip", "is-tcpip", "rpc-tcpip", "ab-rpctcpport"]
+          "srs-tcpip", "is-tcpip", "rpc-tcpip", "ab-rpctcpport", "ab-nspihttpport",
+          "ab-rfrhttpport", "ntds-tcpip", "netlogon-dctcpipport", "ntfrs-rpc"]
 
 
 def dword(v):
@@ -25,7 +27,7 @@ def multi(*lines):
     return (2, 7, b"".join(l.encode("utf-16-le") + b"\0\0" for l in lines) + b"\0\0")
 
 
-def seed(slots, keys=None, os_major=10, dyn=b"", excl=b""):
+def seed(slots, keys=None, os_major=10, dyn=b"", excl=b"", os_minor=0, tcp=()):
     out = bytes(keys or [0] * KEYS)
     for i in range(SLOTS):
         rec = slots.get(i)
@@ -37,13 +39,17 @@ def seed(slots, keys=None, os_major=10, dyn=b"", excl=b""):
             tag, typ, data = rec
             out += bytes([tag, typ]) + struct.pack("<H", len(data)) + data
     out += bytes([os_major]) + struct.pack("<H", len(dyn)) + dyn + struct.pack("<H", len(excl)) + excl
+    # TCP table: count, then (port big-endian, pid, state) per entry.
+    out += bytes([os_minor, len(tcp)])
+    for port, pid, state in tcp:
+        out += struct.pack(">H", port) + bytes([pid, state])
     return out
 
 
 V = {name: i for i, name in enumerate(VALUES)}
-MUP, RES = 9, 10
-S = {n: 11 + i for i, n in enumerate(["coalesce", "reminder", "checkrange", "start",
-                                       "count", "maxevents"])}
+MUP, RES = 14, 15
+S = {n: 16 + i for i, n in enumerate(["coalesce", "reminder", "checkrange", "start",
+                                       "count", "maxevents", "listener"])}
 seeds = {
     "issue-example": seed({V["is-tcpip"]: dword(6001), V["sa-tcpip-nspi"]: dword(6001)}),
     "rpc-over-http": seed({V["sa-http"]: dword(6002), V["sa-rpchttp-nspi"]: dword(6004),
@@ -65,7 +71,16 @@ seeds = {
                       S["reminder"]: dword(5), V["is-tcpip"]: dword(6001),
                       V["sa-tcpip"]: dword(6001)}),
     "keys": seed({V["is-tcpip"]: dword(6001), V["sa-tcpip"]: "unreadable"},
-                 keys=[0, 2, 1, 1, 0x80, 0, 1]),
+                 keys=[0, 2, 1, 1, 0x80, 0, 1, 1, 0, 1]),
+    "issue-11": seed({V["ab-rpctcpport"]: sz("6004"), V["sa-rpchttp-nspi"]: dword(6004),
+                      V["ntds-tcpip"]: dword(50000), V["netlogon-dctcpipport"]: dword(50000),
+                      V["ntfrs-rpc"]: sz("50001"), V["rpc-tcpip"]: dword(135),
+                      V["sa-tcpip"]: dword(4000), V["is-tcpip"]: dword(49710)},
+                     dyn=b"Start Port : 49152\r\nNumber of Ports : 16384\r\n",
+                     excl=b"Start Port    End Port\r\n----------    --------\r\n"
+                          b"     49709       49808\r\n     59531       59531     *\r\n",
+                     os_minor=1,
+                     tcp=[(6004, 7, 0), (6004, 0, 2), (50000, 9, 1), (4000, 3, 4)]),
 }
 d = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 os.makedirs(d, exist_ok=True)
