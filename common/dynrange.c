@@ -317,6 +317,11 @@ static void modern_range(const epg_dynrange_input *in, epg_dynrange *out)
      * understood: an empty or foreign answer proves nothing about them. */
     if (netsh_ok)
         netsh_exclusions(in, out);
+    else if (!(in->os_major == 6 && in->os_minor == 0))
+        note(out, "port exclusion ranges: not checked (netsh gave no dynamic "
+                  "port range that could be read)");
+    else
+        note(out, "port exclusion ranges: not checked (Windows 6.0 has none)");
     if (in->override) {
         out->source = EPG_RANGE_OVERRIDE;
         out->start = (uint16_t)in->override_start;
@@ -425,6 +430,13 @@ const char *epg_range_source_token(epg_range_source s)
 
 void epg_dynrange_describe(const epg_dynrange *r, epg_buf *out)
 {
+    epg_dynrange_describe_source(r, out);
+    if (r->notes.len)
+        epg_buf_printf(out, " (%s)", epg_buf_str(&r->notes));
+}
+
+void epg_dynrange_describe_source(const epg_dynrange *r, epg_buf *out)
+{
     switch (r->source) {
     case EPG_RANGE_MAXUSERPORT:
         epg_buf_printf(out, "configured: 1025 to Tcpip\\Parameters\\MaxUserPort "
@@ -454,6 +466,4 @@ void epg_dynrange_describe(const epg_dynrange *r, epg_buf *out)
         epg_buf_printf(out, "; %lu range(s) excluded as reported by netsh int "
                        "ipv4 show excludedportrange protocol=tcp",
                        (unsigned long)r->excluded_count);
-    if (r->notes.len)
-        epg_buf_printf(out, " (%s)", epg_buf_str(&r->notes));
 }

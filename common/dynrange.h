@@ -89,6 +89,9 @@ void epg_dynrange_remedy(const epg_dynrange *r, uint16_t port, epg_buf *out);
 const char *epg_range_source_token(epg_range_source s);
 /* The full "where the range came from" text of event 1210. */
 void epg_dynrange_describe(const epg_dynrange *r, epg_buf *out);
+/* The same without the notes, for the report's findings: the report's
+ * range line says the notes once. */
+void epg_dynrange_describe_source(const epg_dynrange *r, epg_buf *out);
 
 /* Parsers, exposed for tests.  netsh's text is localized, so only numbers
  * are read: the dynamic port output has exactly two "label : number" lines

@@ -146,7 +146,7 @@ void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
                        "%u-%u and not excluded from it (range ",
                        (unsigned)f->port, (unsigned)ev->range.start,
                        (unsigned)ev->range.end);
-        epg_dynrange_describe(&ev->range, out);
+        epg_dynrange_describe_source(&ev->range, out);
         epg_buf_puts(out, "). Another program's outbound connection can take "
                      "the port before the service that reads the value "
                      "starts.");
