@@ -17,6 +17,7 @@ args = common_args()
 os.makedirs(args.work, exist_ok=True)
 pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
+HOLDPORT = pfx.install_file(os.path.join(args.tools, "holdport.exe"), r"C:\epg\holdport.exe")
 out = os.path.join(args.work, "run.out")
 proc = None
 
@@ -34,6 +35,31 @@ try:
           "header: level and category name from the message table")
 
     scenarios.run_all(pfx, log, rendered=True)
+
+    print("issue 11: a real Windows process on a pinned port while the engine runs")
+    hold_out = os.path.join(args.work, "holdport.out")
+    hold = pfx.popen([HOLDPORT, "6124", "120"], hold_out, hold_out + ".err")
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and "listening 6124" not in open(hold_out).read():
+            time.sleep(0.2)
+        require("listening 6124" in open(hold_out).read(), "holdport listens on 6124")
+        time.sleep(1.2)     # past the once-a-second limit: this change reads the table
+        mark = log.count()
+        pfx.reg_add(scenarios.IS, "TCP/IP Port", "REG_DWORD", 6124)
+        settle(log)
+        got = scenarios.ids(log.events()[mark:])
+        check(1240 not in got and 1003 not in got,
+              "no 1240 (the owner reads as PID 0 under Wine) and no 1003 (%s)" % got)
+        mark = log.count()
+        pfx.reg_add(scenarios.SA, "TCP/IP Port", "REG_DWORD", 6124)
+        scenarios.expect(log, mark, has(1100, "6124"), "and the next change is reported at once")
+    finally:
+        hold.kill()
+        hold.wait()
+    pfx.reg_delete_value(scenarios.IS, "TCP/IP Port")
+    pfx.reg_delete_value(scenarios.SA, "TCP/IP Port")
+    settle(log)
 
     print("Ctrl+C")
     mark = log.count()
