@@ -816,6 +816,8 @@ static void lines(epg_regexport *x, const uint8_t *p, size_t n, size_t unit)
         end = nl ? (size_t)(nl - p) : n;
         if (x->collecting && !x->line_long) {
             size_t take = end - i;
+            if (x->format == 0 && take > 300)
+                take = 300;     /* enough to tell a header line */
             if (x->line.len + take > EPG_EXPORT_LINE_MAX) {
                 x->line_long = 1;
             } else {
