@@ -51,20 +51,14 @@ static uint32_t win32_code(int e)
     }
 }
 
-typedef struct file_ctx {
-    FILE *f;
-    epg_byte_source *src;
-} file_ctx;
-
-static long read_file(void *ctx, uint8_t *buf, size_t size)
+static long read_file(epg_byte_source *src, uint8_t *buf, size_t size)
 {
-    file_ctx *fc = ctx;
-    size_t got = fread(buf, 1, size, fc->f);
+    FILE *f = src->ctx;
+    size_t got = fread(buf, 1, size, f);
 
-    if (got == 0 && ferror(fc->f)) {
-        fc->src->error = win32_code(errno);
-        snprintf(fc->src->error_text, sizeof fc->src->error_text, "%s",
-                 strerror(errno));
+    if (got == 0 && ferror(f)) {
+        src->error = win32_code(errno);
+        snprintf(src->error_text, sizeof src->error_text, "%s", strerror(errno));
         return -1;
     }
     return (long)got;
@@ -73,21 +67,19 @@ static long read_file(void *ctx, uint8_t *buf, size_t size)
 static void read_export(epg_computer *c, const char *path, const epg_check_args *a)
 {
     epg_byte_source src;
-    file_ctx fc;
+    FILE *f = fopen(path, "rb");
 
     memset(&src, 0, sizeof src);
-    fc.f = fopen(path, "rb");
-    fc.src = &src;
-    if (!fc.f) {
+    if (!f) {
         char text[300];
         snprintf(text, sizeof text, "%s: %s", path, strerror(errno));
         epg_computer_fail(c, EPG_COMPUTER_UNREADABLE, win32_code(errno), text);
         return;
     }
     src.read = read_file;
-    src.ctx = &fc;
+    src.ctx = f;
     epg_computer_read_export(c, &src, a->codepage, &a->os);
-    fclose(fc.f);
+    fclose(f);
 }
 
 static int write_file(const char *path, const epg_buf *b)

@@ -61,8 +61,14 @@ int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
                 if (push(&a->reg, &a->reg_count, argv[++i]))
                     goto oom;
             continue;
+        } else if (strcmp(o, "--computer") && strcmp(o, "--computers-file") &&
+                   strcmp(o, "--html") && strcmp(o, "--name") &&
+                   strcmp(o, "--os") && strcmp(o, "--codepage") &&
+                   strcmp(o, "--parallel") && strcmp(o, "--timeout")) {
+            epg_buf_printf(err, "unknown option \"%s\"", o);
+            return -1;
         } else if (!v) {
-            epg_buf_printf(err, "unknown option \"%s\", or it needs a value", o);
+            epg_buf_printf(err, "%s needs a value", o);
             return -1;
         } else if (!strcmp(o, "--computer")) {
             if (push(&a->computers, &a->computer_count, v))
@@ -94,16 +100,13 @@ int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
                 return -1;
             }
             a->parallel = (unsigned)n;
-        } else if (!strcmp(o, "--timeout")) {
+        } else {    /* --timeout, the last of the list above */
             if (number(v, 86400, &n) || n == 0) {
                 epg_buf_printf(err, "--timeout wants 1 to 86400 seconds, not "
                                "\"%s\"", v);
                 return -1;
             }
             a->timeout_s = (unsigned)n;
-        } else {
-            epg_buf_printf(err, "unknown option \"%s\"", o);
-            return -1;
         }
         i += takes;
     }

@@ -251,7 +251,7 @@ void epg_computer_read_export(epg_computer *c, epg_byte_source *src,
         return;
     }
     epg_regexport_init(&x, c->source ? c->source : c->name, codepage);
-    while ((got = src->read(src->ctx, buf, EPG_EXPORT_CHUNK)) > 0)
+    while ((got = src->read(src, buf, EPG_EXPORT_CHUNK)) > 0)
         if (epg_regexport_feed(&x, buf, (size_t)got))
             break;  /* not an export: the rest need not be read */
     if (got < 0) {

@@ -93,9 +93,9 @@ void epg_fleet_count(const epg_fleet *f, epg_fleet_counts *out);
 
 /* A file to read an export from, for both command lines: read() fills buf
  * with up to size bytes and returns how many (0 at the end), or -1 after
- * setting error and error_text (a Win32 code and its text). */
+ * setting src->error and src->error_text (a Win32 code and its text). */
 typedef struct epg_byte_source {
-    long (*read)(void *ctx, uint8_t *buf, size_t size);
+    long (*read)(struct epg_byte_source *src, uint8_t *buf, size_t size);
     void *ctx;
     uint32_t error;
     char error_text[256];
