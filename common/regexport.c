@@ -231,15 +231,16 @@ static int set_index(epg_regexport *x, const char *s, size_t n, int create)
 }
 
 /* Whether path (n bytes) is "Services\<watched key k>". */
-static int services_key(const char *path, size_t n, size_t *k)
+static int services_key(const epg_regexport *x, const char *path, size_t n,
+                        size_t *k)
 {
     static const char services[] = "Services\\";
     size_t i, len = sizeof services - 1;
 
     if (!prefix_ieq(path, n, services))
         return 0;
-    for (i = 0; i < epg_key_count(); i++) {
-        if (name_eq(path + len, n - len, epg_key_path(i))) {
+    for (i = 0; i < x->key_count; i++) {
+        if (name_eq(path + len, n - len, x->key_paths[i])) {
             *k = i;
             return 1;
         }
@@ -398,7 +399,7 @@ static void key_line(epg_regexport *x, const char *s, size_t n)
     set = set_index(x, rest, i, 1);
     if (set < 0 || i == len)
         return;
-    if (!services_key(rest + i + 1, len - i - 1, &k))
+    if (!services_key(x, rest + i + 1, len - i - 1, &k))
         return;
     x->key_kind = KEY_WATCHED;
     x->key_set = (size_t)set;
@@ -747,30 +748,66 @@ static void text_line(epg_regexport *x, const char *s, size_t n)
                  "comment");
 }
 
-/* Decodes the collected bytes of a line to UTF-8 and handles it. */
+/* Appends code point cp as UTF-8 at out[o]; returns the new length. */
+static size_t put_utf8(char *out, size_t o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[o++] = (char)cp;
+    } else if (cp < 0x800) {
+        out[o++] = (char)(0xC0 | (cp >> 6));
+        out[o++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out[o++] = (char)(0xE0 | (cp >> 12));
+        out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[o++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        out[o++] = (char)(0xF0 | (cp >> 18));
+        out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[o++] = (char)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+/* Decodes the collected bytes of a line to UTF-8 and handles it.  Key lines
+ * of every key pass through here, so ASCII takes a short path. */
 static void end_line(epg_regexport *x)
 {
     const uint8_t *b = (const uint8_t *)x->line.p;
-    size_t n = x->line.len, i = 0;
-    epg_buf text;
+    size_t n = x->line.len, i = 0, o = 0;
 
     if (!x->collecting)
         return;
-    epg_buf_init(&text);
+    /* At most 3 UTF-8 bytes per UTF-16 unit or ANSI byte (a surrogate pair
+     * is 4 bytes for 2 units), plus the terminating NUL. */
+    if (3 * n + 1 > x->text_cap) {
+        char *p = realloc(x->text, 3 * n + 1);
+        if (!p) {
+            fail(x, EPG_ERR_NOT_ENOUGH_MEMORY, "not enough memory to read the file");
+            return;
+        }
+        x->text = p;
+        x->text_cap = 3 * n + 1;
+    }
     if (x->utf16) {
         n /= 2;
-        while (i < n)
-            epg_utf8_put(&text, epg_utf16_next(b, n, &i));
+        while (i < n) {
+            if (b[2 * i + 1] == 0 && b[2 * i] < 0x80)
+                x->text[o++] = (char)b[2 * i++];
+            else
+                o = put_utf8(x->text, o, epg_utf16_next(b, n, &i));
+        }
     } else {
         uint32_t cp = x->format == 5 ? 65001 : x->codepage;
-        while (i < n)
-            epg_utf8_put(&text, ansi_next(cp, b, n, &i));
+        while (i < n) {
+            if (b[i] < 0x80)
+                x->text[o++] = (char)b[i++];
+            else
+                o = put_utf8(x->text, o, ansi_next(cp, b, n, &i));
+        }
     }
-    if (text.oom)
-        fail(x, EPG_ERR_NOT_ENOUGH_MEMORY, "not enough memory to read the file");
-    else
-        text_line(x, epg_buf_str(&text), text.len);
-    epg_buf_free(&text);
+    x->text[o] = '\0';
+    text_line(x, x->text, o);
 }
 
 /* Whether a line starting with c needs decoding: the header line, key
@@ -839,10 +876,15 @@ static void lines(epg_regexport *x, const uint8_t *p, size_t n, size_t unit)
 
 void epg_regexport_init(epg_regexport *x, const char *file, uint32_t codepage)
 {
+    size_t i;
+
     memset(x, 0, sizeof *x);
     x->file = epg_strdup(file ? file : "(export)");
     x->codepage = codepage ? codepage : 1252;
     x->at_line_start = 1;
+    x->key_count = epg_key_count();
+    for (i = 0; i < x->key_count && i < EPG_MAX_KEYS; i++)
+        x->key_paths[i] = epg_key_path(i);
     epg_buf_init(&x->error_text);
     epg_buf_init(&x->notes);
     epg_buf_init(&x->line);
@@ -857,6 +899,7 @@ void epg_regexport_free(epg_regexport *x)
     size_t i;
 
     free(x->file);
+    free(x->text);
     epg_buf_free(&x->error_text);
     epg_buf_free(&x->notes);
     epg_buf_free(&x->line);

@@ -86,6 +86,11 @@ typedef struct epg_regexport {
     int collecting;             /* decoding this line (else skipping it) */
     epg_buf line;
     int line_long;
+    char *text;                 /* the line decoded to UTF-8 */
+    size_t text_cap;
+    /* The read plan's keys, looked up once: the catalogue derives them. */
+    const char *key_paths[EPG_MAX_KEYS];
+    size_t key_count;
 
     /* Where we are in the file. */
     int key_kind;               /* what the current key is (regexport.c) */
