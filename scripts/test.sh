@@ -5,7 +5,7 @@
 #      end-to-end tests (check, the service under Wine's SCM, run, install,
 #      the MSI, the sc.exe scripts, faults and bad input)
 #   3. the Windows x86 build (compiles; nothing runs, see cmake/)
-#   4. the fuzzer for 20 seconds
+#   4. each fuzzer for 20 seconds
 #   5. every benchmark once with tiny counts, so they cannot rot
 # Ends non-zero if anything failed, and says what.
 set -uo pipefail
@@ -55,7 +55,8 @@ step "win64: build" win64_build
 step "win64: unit tests under Wine" win64_unit
 step "win64: end-to-end tests under Wine" win64_e2e
 step "win32: build, Windows Server 2003 imports" win32_build
-step "fuzz: 20 seconds" scripts/fuzz.sh 20
+step "fuzz: the core, 20 seconds" scripts/fuzz.sh 20 fuzz_core
+step "fuzz: the export reader, 20 seconds" scripts/fuzz.sh 20 fuzz_regexport
 step "benchmarks: smoke run" scripts/bench.sh --smoke
 
 echo
