@@ -100,7 +100,7 @@ static int check(int argc, char **argv)
 {
     epg_check_args a;
     epg_fleet fleet;
-    epg_buf err, out;
+    epg_buf err, out, html;
     size_t i;
     int code;
 
@@ -121,29 +121,22 @@ static int check(int argc, char **argv)
     epg_buf_free(&err);
     epg_fleet_init(&fleet);
     epg_buf_init(&out);
-    for (i = 0; i < a.reg_count; i++) {
-        char *name = a.name ? epg_strdup(a.name) : epg_name_from_file(a.reg[i]);
-        epg_computer *c = name ? epg_fleet_add(&fleet, name, a.reg[i]) : NULL;
-        free(name);
-        if (!c) {
-            fprintf(stderr, "exchportguard check: out of memory\n");
-            code = EXIT_USAGE;
-            goto out;
-        }
-        read_export(c, a.reg[i], &a);
-        if (a.reg_count > 1)
+    epg_buf_init(&html);
+    if (epg_fleet_add_exports(&fleet, &a)) {
+        fprintf(stderr, "exchportguard check: out of memory\n");
+        code = EXIT_USAGE;
+        goto out;
+    }
+    for (i = 0; i < fleet.count; i++) {
+        read_export(&fleet.items[i], a.reg[i], &a);
+        if (fleet.count > 1)
             fprintf(stderr, "exchportguard: %lu/%lu %s: %s\n",
-                    (unsigned long)(i + 1), (unsigned long)a.reg_count, c->name,
-                    epg_computer_verdict_name(c));
+                    (unsigned long)(i + 1), (unsigned long)fleet.count,
+                    fleet.items[i].name, epg_computer_verdict_name(&fleet.items[i]));
     }
-    code = epg_fleet_exit(&fleet);
-    if (a.html) {
-        epg_fleet_report_html(&fleet, &out);
-        if (out.oom || write_file(a.html, &out))
-            code = EXIT_USAGE;
-        epg_buf_clear(&out);
-    }
-    epg_fleet_report(&fleet, a.format, &out);
+    code = epg_fleet_render(&fleet, &a, &html, &out);
+    if (a.html && write_file(a.html, &html))
+        code = EXIT_USAGE;
     fwrite(epg_buf_str(&out), 1, out.len, stdout);
     if (out.oom || fflush(stdout)) {
         fprintf(stderr, "exchportguard check: the report could not be written\n");
@@ -151,6 +144,7 @@ static int check(int argc, char **argv)
     }
 out:
     epg_buf_free(&out);
+    epg_buf_free(&html);
     epg_fleet_free(&fleet);
     epg_check_args_free(&a);
     return code;

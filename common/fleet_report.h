@@ -18,6 +18,14 @@ void epg_fleet_report_html(const epg_fleet *f, epg_buf *out);
 
 /* The report chosen for stdout. */
 void epg_fleet_report(const epg_fleet *f, epg_out_format format, epg_buf *out);
+/* Everything a command line prints for a.  Renders the HTML page into
+ * html when a->html is set and the stdout report into out; returns the
+ * exit code (epg_fleet_exit), or 3 when memory ran out. */
+int epg_fleet_render(const epg_fleet *f, const epg_check_args *a, epg_buf *html,
+                     epg_buf *out);
+/* Adds one computer per --reg file, named after the file (or --name).
+ * Returns 0, or -1 when memory ran out. */
+int epg_fleet_add_exports(epg_fleet *f, const epg_check_args *a);
 
 /* One cell of the port map: computer c, value v. */
 typedef enum epg_cell_level {

@@ -298,7 +298,7 @@ int check_many(int argc, WCHAR **argv)
     char **args = calloc((size_t)argc + 1, sizeof *args);
     epg_check_args a;
     epg_fleet fleet;
-    epg_buf err, out;
+    epg_buf err, out, html;
     size_t i, done = 0, first_remote;
     int code = EXIT_USAGE;
 
@@ -306,6 +306,7 @@ int check_many(int argc, WCHAR **argv)
     epg_fleet_init(&fleet);
     epg_buf_init(&err);
     epg_buf_init(&out);
+    epg_buf_init(&html);
     for (i = 0; args && i < (size_t)argc; i++)
         if (!(args[i] = utf8_from_wide(argv[i])))
             break;
@@ -319,14 +320,9 @@ int check_many(int argc, WCHAR **argv)
         usage(1);
         goto out;
     }
-    for (i = 0; i < a.reg_count; i++) {
-        char *name = a.name ? epg_strdup(a.name) : epg_name_from_file(a.reg[i]);
-        epg_computer *c = name ? epg_fleet_add(&fleet, name, a.reg[i]) : NULL;
-        free(name);
-        if (!c) {
-            complain("exchportguard check: out of memory\n");
-            goto out;
-        }
+    if (epg_fleet_add_exports(&fleet, &a)) {
+        complain("exchportguard check: out of memory\n");
+        goto out;
     }
     first_remote = fleet.count;
     for (i = 0; i < a.computer_count; i++)
@@ -341,19 +337,12 @@ int check_many(int argc, WCHAR **argv)
         progress(++done, fleet.count, &fleet.items[i]);
     }
     read_remote(&fleet, first_remote, &a, &done, fleet.count);
-    code = epg_fleet_exit(&fleet);
-    if (a.html) {
-        epg_fleet_report_html(&fleet, &out);
-        if (out.oom || write_html(a.html, &out))
-            code = EXIT_USAGE;
-        epg_buf_clear(&out);
-    }
-    epg_fleet_report(&fleet, a.format, &out);
-    out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
-    if (out.oom) {
-        complain("exchportguard check: out of memory; the report is incomplete\n");
+    code = epg_fleet_render(&fleet, &a, &html, &out);
+    if (a.html && write_html(a.html, &html))
         code = EXIT_USAGE;
-    }
+    out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
+    if (code == EXIT_USAGE && out.oom)
+        complain("exchportguard check: out of memory; the report is incomplete\n");
 out:
     for (i = 0; args && i < (size_t)argc; i++)
         free(args[i]);
@@ -362,5 +351,6 @@ out:
     epg_fleet_free(&fleet);
     epg_buf_free(&err);
     epg_buf_free(&out);
+    epg_buf_free(&html);
     return code;
 }
