@@ -1,4 +1,4 @@
-/* The streaming .reg reader (see regexport.h and docs/registry-exports.md).
+/* The streaming .reg reader (see regexport.h and docs/fleet.md).
  *
  * The file format is what regedit and reg.exe write and read back: Microsoft's
  * "How to add, modify, or delete registry subkeys and values by using a .reg

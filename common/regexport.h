@@ -3,7 +3,7 @@
  * readings the live registry reader gives, so the same checks and reports
  * apply to an export as to a running computer.
  *
- * Formats (docs/registry-exports.md describes both):
+ * Formats (docs/fleet.md describes both):
  *   "Windows Registry Editor Version 5.00"  UTF-16LE with a byte order mark
  *                                           (UTF-8 without one is accepted)
  *   "REGEDIT4"                              an ANSI code page: Windows-1252
