@@ -97,6 +97,14 @@ NATIVE = None
 try:
     NATIVE = native_cli()
 
+    print("a clean prefix, exported")
+    export(r"HKLM\System\CurrentControlSet\Services", "CLEAN.reg")
+    w = run_wine("--reg", "CLEAN.reg", "--json")
+    d = loads(w.out, "clean export")
+    check(w.rc == 0 and d["computers"][0]["report"]["findings"] == [] and
+          pfx.run(EXE, "check").rc == 0,
+          "a clean prefix's export is clean, as the live check (exit %r)" % w.rc)
+
     print("a prefix with planted conflicts and bad values")
     pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6001)
     pfx.reg_add(SA, "TCP/IP NSPI Port", "REG_DWORD", 6001)
@@ -212,6 +220,18 @@ try:
     check(shown == ['"caf\u00e9"'], "Windows-1252 text decoded (%r)" % shown)
     check(rep["os_version"] == "5.2" and rep["dynamic_range"]["source"] ==
           "legacy-default", "--os 5.2: the Windows 2003 range rule")
+
+    print("a line that cannot be parsed inside a watched key")
+    with open(os.path.join(TMP, "BROKEN.reg"), "wb") as f:
+        f.write(("\ufeffWindows Registry Editor Version 5.00\r\n\r\n" + svc.replace(
+            "ControlSet002", "CurrentControlSet") + "MSExchangeIS\\ParametersSystem]\r\n"
+            "\"TCP/IP Port\"=dword:60O1\r\n").encode("utf-16-le"))
+    w = run_wine("--reg", "BROKEN.reg")
+    rc, out, _ = run_native("check", "--reg", "BROKEN.reg")
+    check(w.rc == 3 and rc == 3, "the value is unreadable: exit 3 (%r, %r)" % (w.rc, rc))
+    check("BROKEN.reg:4: dword data" in w.out and
+          w.out.replace("\r\n", "\n") == out.replace("\r\n", "\n"),
+          "the report names file and line, alike on both builds")
 
     print("files that are not exports, and files that are not there")
     with open(os.path.join(TMP, "NOTREG.reg"), "wb") as f:
