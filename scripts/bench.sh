@@ -7,6 +7,8 @@
 #                              only correctness is judged (scripts/test.sh)
 # The export reader's benchmarks (scripts/bench_export.py) run natively
 # first; their results go to build/bench-export/results-export.md.
+# The full run also runs the mutation score (scripts/mutants.sh), which
+# takes minutes and so stays out of scripts/test.sh and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,5 +24,10 @@ python3 scripts/bench_export.py "$@" build/linux-release/cli/exchportguard "$wor
 
 cmake --preset win64 >/dev/null
 cmake --build --preset win64 --target exchportguard bench bench_writer >/dev/null
-python3 scripts/bench.py "$@"
-exit $export_rc
+rc=$export_rc
+python3 scripts/bench.py "$@" || rc=$?
+if [ "${1:-}" != "--smoke" ]; then
+    echo "== mutation score (scripts/mutants.sh)"
+    scripts/mutants.sh || rc=1
+fi
+exit $rc
