@@ -135,14 +135,110 @@ static int write_html(const char *path, const epg_buf *b)
     return ok ? 0 : -1;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return _stricmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the files pattern matches (dir\name, sorted) to names, or the
+ * pattern itself when it matches nothing, so that the report says the file
+ * was not found.  Returns 0, or -1 when memory ran out. */
+static int add_matches(const char *pattern, char ***names, size_t *count)
+{
+    const char *base = pattern, *p;
+    WCHAR *wpattern = wide_from_utf8(pattern);
+    WIN32_FIND_DATAW fd;
+    HANDLE h;
+    size_t first = *count;
+
+    for (p = pattern; *p; p++)
+        if (*p == '\\' || *p == '/' || *p == ':')
+            base = p + 1;
+    h = wpattern ? FindFirstFileW(wpattern, &fd) : INVALID_HANDLE_VALUE;
+    free(wpattern);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            char *leaf, *full, **grown;
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                continue;
+            leaf = utf8_from_wide(fd.cFileName);
+            full = leaf ? malloc((size_t)(base - pattern) + strlen(leaf) + 1) : NULL;
+            grown = full ? realloc(*names, (*count + 1) * sizeof *grown) : NULL;
+            if (!grown) {
+                free(leaf);
+                free(full);
+                FindClose(h);
+                return -1;
+            }
+            memcpy(full, pattern, (size_t)(base - pattern));
+            strcpy(full + (base - pattern), leaf);
+            free(leaf);
+            *names = grown;
+            (*names)[(*count)++] = full;
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    if (*count == first) {
+        char **grown = realloc(*names, (*count + 1) * sizeof *grown);
+        char *copy = epg_strdup(pattern);
+        if (!grown || !copy) {
+            free(copy);
+            if (grown)
+                *names = grown;
+            return -1;
+        }
+        *names = grown;
+        (*names)[(*count)++] = copy;
+    }
+    qsort(*names + first, *count - first, sizeof **names, by_name);
+    return 0;
+}
+
+/* cmd.exe passes wildcards on, and neither the mingw-w64 nor the MSVC
+ * runtime expands them by default: --reg exports\*.reg is expanded here,
+ * as a Unix shell would.  a->reg then points into names. */
+static int expand_reg(epg_check_args *a, char ***names, size_t *count)
+{
+    const char **list;
+    size_t i;
+
+    for (i = 0; i < a->reg_count; i++) {
+        if (!strpbrk(a->reg[i], "*?")) {
+            char **grown = realloc(*names, (*count + 1) * sizeof *grown);
+            if (!grown)
+                return -1;
+            *names = grown;
+            if (!((*names)[*count] = epg_strdup(a->reg[i])))
+                return -1;
+            (*count)++;
+        } else if (add_matches(a->reg[i], names, count)) {
+            return -1;
+        }
+    }
+    list = realloc((void *)a->reg, (*count ? *count : 1) * sizeof *list);
+    if (!list)
+        return -1;
+    for (i = 0; i < *count; i++)
+        list[i] = (*names)[i];
+    a->reg = list;
+    a->reg_count = *count;
+    if (a->name && a->reg_count != 1) {
+        complain("exchportguard check: --name names the computer of a single "
+                 "--reg file; the pattern matched %lu\n", (unsigned long)a->reg_count);
+        return -2;
+    }
+    return 0;
+}
+
 int check_many(int argc, WCHAR **argv)
 {
     char **args = calloc((size_t)argc + 1, sizeof *args);
     epg_check_args a;
     epg_fleet fleet;
     epg_buf err, out, html;
-    size_t i, done = 0, first_remote;
-    int code = EXIT_USAGE;
+    char **files = NULL;
+    size_t i, done = 0, first_remote, file_count = 0;
+    int code = EXIT_USAGE, rc;
 
     memset(&a, 0, sizeof a);
     epg_fleet_init(&fleet);
@@ -162,8 +258,10 @@ int check_many(int argc, WCHAR **argv)
         usage(1);
         goto out;
     }
-    if (epg_fleet_add_exports(&fleet, &a)) {
-        complain("exchportguard check: out of memory\n");
+    rc = expand_reg(&a, &files, &file_count);
+    if (rc || epg_fleet_add_exports(&fleet, &a)) {
+        if (rc != -2)
+            complain("exchportguard check: out of memory\n");
         goto out;
     }
     first_remote = fleet.count;
@@ -190,6 +288,9 @@ out:
     for (i = 0; args && i < (size_t)argc; i++)
         free(args[i]);
     free(args);
+    for (i = 0; i < file_count; i++)
+        free(files[i]);
+    free(files);
     epg_check_args_free(&a);
     epg_fleet_free(&fleet);
     epg_buf_free(&err);

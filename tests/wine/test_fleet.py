@@ -161,6 +161,19 @@ try:
               "prefix's (%s)" % live_doc["os_version"])
     check("3/3" in w.err, "progress on stderr for more than one computer")
 
+    print("wildcards: cmd.exe passes them on, the command expands them")
+    g = run_wine("--reg", "EX0?.reg", "--json", "--html", "wine.html")
+    check(g.rc == 2 and loads(g.out, "--reg EX0?.reg") == wdoc,
+          "--reg EX0?.reg: the same report as the three files named")
+    g = pfx.run(EXE, "check", "--reg", r"C:\epgtest\EX*.reg", "--json")
+    d = loads(g.out, r"--reg C:\epgtest\EX*.reg")
+    check([c["source"] for c in d["computers"]] ==
+          [r"C:\epgtest\EX0%d.reg" % n for n in (1, 2, 3)],
+          "a directory in the pattern is kept in each file's name")
+    g = run_wine("--reg", "NOPE*.reg")
+    check(g.rc == 3 and "NOPE*" in g.out, "a pattern that matches nothing is "
+          "reported as a file that cannot be read")
+
     print("the Linux build on the same files")
     rc, out, err = run_native("check", "--reg", *files, "--json", "--html", "linux.html")
     ldoc = loads(out, "Linux check --reg --json")
