@@ -429,8 +429,39 @@ static void test_os_from_readings(void)
     epg_reading_free(&maj);
 }
 
+/* A dword is 1 to 8 hex digits; 9 is not a dword. */
+static void test_dword_digits(void)
+{
+    epg_regexport x;
+    epg_snapshot s;
+
+    CHECK_INT(read5(V5 IS_KEY "\"TCP/IP Port\"=dword:000001771\r\n"
+                    "\"Rpc/HTTP Port\"=dword:1\r\n", 0, &x, &s), 0);
+    CHECK_INT(val(&s, "is-tcpip-port")->presence, EPG_UNREADABLE);
+    CHECK_INT(dword(val(&s, "is-rpchttp-port")), 1);
+    done(&x, &s);
+}
+
+/* UTF-16LE text whose bytes hold 0A 00 across two characters (U+0A05,
+ * then U+0100) has no line break there: only a 0A at a character's start
+ * ends a line. */
+static void test_utf16_byte_0a(void)
+{
+    epg_regexport x;
+    epg_snapshot s;
+
+    CHECK_INT(read5(V5 IS_KEY "\"TCP/IP Port\"=\"\xe0\xa8\x85\xc4\x80\"\r\n"
+                    "\"Rpc/HTTP Port\"=dword:00000002\r\n", 0, &x, &s), 0);
+    CHECK(is_sz(val(&s, "is-tcpip-port"), EPG_REG_SZ, "\xe0\xa8\x85\xc4\x80"));
+    CHECK_INT(dword(val(&s, "is-rpchttp-port")), 2);
+    CHECK_INT(x.note_count, 0);
+    done(&x, &s);
+}
+
 int main(void)
 {
+    RUN(test_dword_digits);
+    RUN(test_utf16_byte_0a);
     RUN(test_version5_every_form);
     RUN(test_chunking_does_not_matter);
     RUN(test_regedit4_codepage);
