@@ -129,6 +129,16 @@ void epg_computer_take_export(epg_computer *c, epg_regexport *x,
                           epg_buf_str(&x->error_text));
         return;
     }
+    if (strcmp(x->control_set, "CurrentControlSet") != 0) {
+        /* The report's paths say CurrentControlSet, as on the live system;
+         * which set they came from is said here. */
+        epg_buf note;
+        epg_buf_init(&note);
+        epg_buf_printf(&note, "%s: the keys were read from HKLM\\SYSTEM\\%s, %s",
+                       x->file, x->control_set, x->control_set_why);
+        epg_computer_note(c, epg_buf_str(&note));
+        epg_buf_free(&note);
+    }
     if (!x->os_known) {
         if (os && os->known) {
             c->snap.os_major = os->major;

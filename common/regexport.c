@@ -1021,9 +1021,12 @@ static int choose_set(epg_regexport *x)
     size_t i;
     int chosen = -1, ok;
 
-    for (i = 0; i < x->set_count; i++)
-        if (strcmp(x->sets[i].name, "CurrentControlSet") == 0)
+    for (i = 0; i < x->set_count; i++) {
+        if (strcmp(x->sets[i].name, "CurrentControlSet") == 0) {
+            x->control_set_why = "the export's CurrentControlSet";
             return (int)i;
+        }
+    }
     epg_buf_init(&msg);
     if (x->select_current.presence == EPG_PRESENT) {
         uint32_t n = dword_of(&x->select_current, &ok);
@@ -1033,6 +1036,7 @@ static int choose_set(epg_regexport *x)
             for (i = 0; i < x->set_count; i++)
                 if (strcmp(x->sets[i].name, name) == 0)
                     chosen = (int)i;
+            x->control_set_why = "named by HKLM\\SYSTEM\\Select\\Current";
             if (chosen < 0)
                 epg_buf_printf(&msg, "HKLM\\SYSTEM\\Select\\Current names %s, "
                                "which the export does not hold", name);
@@ -1042,6 +1046,7 @@ static int choose_set(epg_regexport *x)
         }
     } else if (x->set_count == 1) {
         chosen = 0;
+        x->control_set_why = "the only control set in the export";
     } else if (x->set_count == 0) {
         epg_buf_puts(&msg, "the export holds no control set (no key under "
                      "HKLM\\SYSTEM\\CurrentControlSet or HKLM\\SYSTEM\\"

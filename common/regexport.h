@@ -71,6 +71,7 @@ typedef struct epg_regexport {
     epg_buf notes;              /* one note a line */
     size_t note_count;
     char control_set[20];       /* the set used, after finish */
+    const char *control_set_why;    /* "named by HKLM\SYSTEM\Select\Current" */
     int os_known;
     uint32_t os_major, os_minor;
 

@@ -248,6 +248,7 @@ static void test_control_sets(void)
 
     CHECK_INT(read5(two_with_select, 0, &x, &s), 0);
     CHECK_STR(x.control_set, "ControlSet002");
+    CHECK_CONTAINS(x.control_set_why, "Select");
     CHECK_INT(dword(val(&s, "is-tcpip-port")), 2);
     done(&x, &s);
 

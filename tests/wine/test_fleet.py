@@ -224,6 +224,10 @@ try:
     rep = hw["computers"][0]["report"] if hw["computers"] else None
     require(rep is not None, "REGEDIT4: read")
     check(hw["computers"][0]["name"] == "EX-HAND", "--name names the computer")
+    check(hw["computers"][0]["notes"] == [
+        "HAND.reg: the keys were read from HKLM\\SYSTEM\\ControlSet002, named by "
+        "HKLM\\SYSTEM\\Select\\Current"], "the report says which control set "
+        "was read (%r)" % hw["computers"][0]["notes"])
     check(keyed(rep["findings"]) ==
           sorted([("conflict", ("sa-tcpip-port", "is-tcpip-port"), 5001),
                   ("invalid-value", ("is-rpchttp-port",), None)]),
