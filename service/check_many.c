@@ -75,6 +75,8 @@ static int add_computer_files(epg_fleet *fleet, const epg_check_args *a)
         HANDLE h = wpath ? CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL,
                                        OPEN_EXISTING, 0, NULL)
                          : INVALID_HANDLE_VALUE;
+        DWORD e = !wpath ? ERROR_NOT_ENOUGH_MEMORY
+                  : h == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
         epg_buf text;
         char chunk[4096], **names = NULL;
         size_t count = 0;
@@ -83,21 +85,27 @@ static int add_computer_files(epg_fleet *fleet, const epg_check_args *a)
 
         free(wpath);
         if (h == INVALID_HANDLE_VALUE) {
-            char *err = win32_error_text(GetLastError());
+            char *err = win32_error_text(e);
             complain("exchportguard check: cannot open %s: %s (error %lu)\n",
-                     a->computer_files[f], err ? err : "?",
-                     (unsigned long)GetLastError());
+                     a->computer_files[f], err ? err : "?", (unsigned long)e);
             free(err);
             return -1;
         }
         epg_buf_init(&text);
-        while ((ok = ReadFile(h, chunk, sizeof chunk, &got, NULL)) && got)
+        for (;;) {
+            ok = ReadFile(h, chunk, sizeof chunk, &got, NULL);
+            if (!ok || !got)
+                break;
             epg_buf_putn(&text, chunk, got);
+        }
         if (!ok)
             report_error("ReadFile of the computers file", GetLastError());
         CloseHandle(h);
-        if (ok && !text.oom && epg_computers_parse(epg_buf_str(&text), &names, &count))
+        if (ok && (text.oom || epg_computers_parse(epg_buf_str(&text), &names, &count))) {
+            complain("exchportguard check: out of memory reading %s\n",
+                     a->computer_files[f]);
             ok = 0;
+        }
         for (i = 0; i < count; i++) {
             if (ok && !epg_fleet_add(fleet, names[i], NULL))
                 ok = 0;

@@ -313,6 +313,9 @@ try:
     d = loads(w.out, "--computers-file")
     check(w.rc == 2 and [c["name"] for c in d["computers"]] == [name, "NO-SUCH-EXCHANGE"],
           "--computers-file: one name a line, comments skipped")
+    w = pfx.run(EXE, "check", "--computers-file", r"C:\epgtest\nothere.txt")
+    check(w.rc == 3 and "nothere.txt" in w.err and "(error 2)" in w.err,
+          "a --computers-file that cannot be opened: exit 3, the Win32 error")
     w = pfx.run(EXE, "check", "--json")
     check(loads(w.out, "plain check --json").get("schema") == "exchportguard-check/1",
           "plain check --json keeps its own schema")
