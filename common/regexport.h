@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codepage.h"
 #include "regdata.h"
 #include "snapshot.h"
 #include "strbuf.h"
@@ -48,11 +49,6 @@
 #define EPG_ERR_FILE_NOT_FOUND 2u
 #define EPG_ERR_INVALID_DATA 13u
 #define EPG_ERR_NOT_ENOUGH_MEMORY 8u
-
-/* Code pages REGEDIT4 files may be read in (--codepage). */
-int epg_codepage_supported(uint32_t cp);
-/* "1252, 28591, 20127, 65001": for usage messages. */
-const char *epg_codepages_list(void);
 
 typedef struct epg_export_set {
     char name[20];              /* "CurrentControlSet", "ControlSet001" */
