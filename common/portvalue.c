@@ -179,6 +179,19 @@ int epg_port_effective(const epg_port_value *p)
     return p->status == EPG_PORT_OK || p->status == EPG_PORT_DEFAULT;
 }
 
+const char *epg_port_status_token(epg_port_status s)
+{
+    switch (s) {
+    case EPG_PORT_ABSENT: return "absent";
+    case EPG_PORT_OK: return "ok";
+    case EPG_PORT_INVALID: return "invalid";
+    case EPG_PORT_UNREADABLE: return "unreadable";
+    case EPG_PORT_DEFAULT: return "default";
+    case EPG_PORT_DYNAMIC: return "dynamic";
+    }
+    return "absent";
+}
+
 void epg_port_reason(const epg_port_value *p, epg_buf *out)
 {
     char tb[32];
@@ -306,7 +319,7 @@ static void show_hex(shower *sh, const uint8_t *d, size_t n)
 
 static void show_reading(shower *sh, const epg_reading *r)
 {
-    char num[32];
+    char num[64];   /* the longest text below with a 20-digit number */
 
     switch (r->presence) {
     case EPG_ABSENT:

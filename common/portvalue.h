@@ -58,6 +58,9 @@ void epg_port_parse(const epg_reading *r, epg_port_value *out);
 /* The port a component actually uses: a present usable value, or the
  * effective default of an absent one. */
 int epg_port_effective(const epg_port_value *p);
+/* The stable token of a status in the JSON and CSV reports: ok, absent,
+ * invalid, unreadable, default, dynamic. */
+const char *epg_port_status_token(epg_port_status s);
 
 /* A short, complete sentence-fragment a person understands, such as
  * "a REG_DWORD must be 4 bytes long; this one is 3 bytes". */

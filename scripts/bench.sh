@@ -7,15 +7,29 @@
 #                              only correctness is judged (scripts/test.sh)
 #   scripts/bench.sh latency idle   only the benchmarks named (no mutation
 #                              score)
+# The export reader's benchmarks (scripts/bench_export.py) run natively
+# first; their results go to build/bench-export/results-export.md.
 # The full run also runs the mutation score (scripts/mutants.sh), which
 # takes minutes and so stays out of scripts/test.sh and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+# The registry export reader, natively (linux-release: no sanitizers).
+cmake --preset linux-release >/dev/null
+cmake --build --preset linux-release --target exchportguard_cli >/dev/null
+work=build/bench-export
+[ "${1:-}" = --smoke ] && work=build/bench-export-smoke
+export_rc=0
+# Named Wine benchmarks run alone, without the export reader's.
+if [ $# -eq 0 ] || [ "${1:-}" = --smoke ]; then
+    python3 scripts/bench_export.py "$@" build/linux-release/cli/exchportguard "$work" ||
+        export_rc=$?
+fi
+
 cmake --preset win64 >/dev/null
 cmake --build --preset win64 --target exchportguard bench bench_writer >/dev/null
-rc=0
+rc=$export_rc
 python3 scripts/bench.py "$@" || rc=$?
 if [ $# -eq 0 ]; then
     echo "== mutation score (scripts/mutants.sh)"
