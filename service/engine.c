@@ -23,6 +23,7 @@ typedef struct engine {
     int netsh_due;              /* (re)ask netsh at the next check */
     int netsh_wanted_before;
     epg_listen_sched listeners;     /* issue 11: when to read the TCP table */
+    int listeners_wanted;           /* read it once the registry is quiet */
 } engine;
 
 static void count(volatile LONG64 *c, LONG64 by)
@@ -101,13 +102,19 @@ static int check(engine *e, uint64_t now)
     if (e->cfg->stats)
         count(&e->cfg->stats->checks, 1);
     rc = publish_state(e, now);
-    /* Issue 11: who holds the pinned ports (at most once a second).  The
-     * TCP table is read after the registry's verdict is out, so a change's
-     * event never waits for it; what it shows is published by a second
-     * pass. */
-    if (tcptable_refresh(&e->listeners, &e->snap, now))
-        rc = publish_state(e, now);
+    e->listeners_wanted = 1;    /* issue 11: see read_listeners */
     return rc;
+}
+
+/* Issue 11: who holds the pinned ports.  The TCP table is read (at most
+ * once a second, tcptable_refresh) when the main wait finds nothing
+ * signalled, so neither a change's event nor a storm of changes waits for
+ * it; what it shows is published by a second pass. */
+static void read_listeners(engine *e, uint64_t now)
+{
+    e->listeners_wanted = 0;
+    if (tcptable_refresh(&e->listeners, &e->snap, now))
+        publish_state(e, now);
 }
 
 /* Start and stop events bypass the flood limit: an operator must always
@@ -127,7 +134,9 @@ static DWORD wait_timeout(engine *e, uint64_t now)
     uint64_t d = a < b ? a : b;
 
     /* Issue 11: the ListenerCheckMinutes timer, the only periodic wake-up
-     * (none when the setting is 0). */
+     * (none when the setting is 0); a wanted read only polls the handles. */
+    if (e->listeners_wanted)
+        return 0;
     if (epg_listen_deadline(&e->listeners) < d)
         d = epg_listen_deadline(&e->listeners);
 
@@ -172,7 +181,9 @@ static DWORD engine_loop(engine *e)
         if (now >= epg_coalesce_deadline(&e->co) && epg_coalesce_timer(&e->co, now))
             check(e, now);
         if (now >= epg_listen_deadline(&e->listeners))
-            check(e, now);      /* issue 11: the periodic listener check */
+            e->listeners_wanted = 1;    /* issue 11: the periodic check */
+        if (r == WAIT_TIMEOUT && e->listeners_wanted)
+            read_listeners(e, now);
         if (now >= epg_publisher_deadline(&e->pub))
             epg_publisher_tick(&e->pub, &e->cur, &ctx, now, &e->cfg->sink);
         sync_stats(e);
