@@ -225,7 +225,15 @@ class Prefix:
     # --- the registry, through Wine's own reg.exe -------------------------
 
     def reg(self, *args):
-        return self.run("reg", *args)
+        # On a loaded machine Wine's launcher now and then fails to start
+        # reg.exe at all ("ShellExecuteEx failed: Internal error."): that
+        # is not reg.exe's answer, so it is retried.
+        for _ in range(3):
+            r = self.run("reg", *args)
+            if not (r.rc != 0 and "ShellExecuteEx failed" in r.out + r.err):
+                break
+            time.sleep(0.5)
+        return r
 
     def reg_add(self, key, name, typ, data):
         r = self.reg("add", key, "/v", name, "/t", typ, "/d", str(data), "/f")
