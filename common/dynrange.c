@@ -273,6 +273,7 @@ static void legacy_range(const epg_dynrange_input *in, epg_dynrange *out)
     }
     epg_buf_free(&msg);
     reserved_ports(in->reserved_ports, out);
+    note(out, EPG_NOTE_NO_EXCLUSION_RANGES);
 }
 
 /* The exclusion ranges of Windows 6.1 and later, or a note saying once why

@@ -104,6 +104,11 @@ size_t epg_netsh_parse_excluded(const char *text, epg_span *out, size_t max);
  * would be read as "no exclusions" from output that is something else. */
 int epg_netsh_excluded_understood(const char *text);
 
+/* Said once on Windows before 6.0, which has no exclusion ranges (the
+ * issue: absent support is "not checked"). */
+#define EPG_NOTE_NO_EXCLUSION_RANGES "port exclusion ranges: not checked " \
+    "(Windows before 6.0 has none; ReservedPorts is read instead)"
+
 /* Windows before 6.0 (Windows 2000, XP, Server 2003). */
 #define EPG_LEGACY_START 1025
 #define EPG_LEGACY_DEFAULT_MAXUSERPORT 5000
