@@ -330,7 +330,7 @@ int epg_conditions(const epg_snapshot *snap, const epg_evaluation *ev,
                               r->data, r->size) ^ ev->settings.bad[i]))
             return -1;
     }
-    /* The holder check is blind, or partly: say so (1003), once per reason. */
+    /* The holder check is blind, or partly: say so (1004), once per reason. */
     if (ev->settings.value[EPG_SET_LISTENER_CHECK_MINUTES] && snap->tcp.note &&
         add(out, EPG_RULE_LISTENERS_UNREADABLE, EPG_NONE, EPG_NONE, 0,
             epg_data_hash(0, (const uint8_t *)snap->tcp.note, strlen(snap->tcp.note))))

@@ -15,7 +15,7 @@
 typedef enum epg_rule {
     EPG_RULE_SETTING_INVALID = 0,   /* service only: a bad setting (1002) */
     EPG_RULE_UNREADABLE,            /* a key or value cannot be read (1300) */
-    EPG_RULE_LISTENERS_UNREADABLE,  /* service only: TCP table unread (1003) */
+    EPG_RULE_LISTENERS_UNREADABLE,  /* service only: TCP table unread (1004) */
     EPG_RULE_KEY_MISSING,           /* service only: key absent (1310) */
     EPG_RULE_CONFLICT,              /* two values share a port (1100) */
     EPG_RULE_INVALID_VALUE,         /* a value is not a usable port (1200) */

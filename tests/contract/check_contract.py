@@ -170,7 +170,7 @@ if mp is not None:
               "%s matches one ExchPortGuard event" % rule.get("ID"))
         if nums:
             rules[nums[0]] = rule
-    want_rules = [1003, 1104, 1200, 1210, 1220, 1222, 1230, 1240, 1300, 1400]
+    want_rules = [1004, 1104, 1200, 1210, 1220, 1222, 1230, 1240, 1300, 1400]
     check(sorted(rules) == want_rules, "alert rules for %s (%s)" % (want_rules, sorted(rules)))
     # Every raise of Warning or Error level alerts, by a rule or the monitor.
     raised = {eid for eid, c in core.items() if c["level"] in ("Warning", "Error")}
@@ -221,7 +221,7 @@ if sub is not None:
     check("Provider[@Name='ExchPortGuard']" in select, "selects provider ExchPortGuard")
     ids = sorted(int(x) for x in re.findall(r"EventID=(\d+)", select))
     check(ids and all(i in core for i in ids), "every event ID selected is in the contract")
-    pairs = [(1003, 1004), (1100, 1101), (1104, 1105), (1200, 1201), (1210, 1211), (1220, 1221),
+    pairs = [(1004, 1005), (1100, 1101), (1104, 1105), (1200, 1201), (1210, 1211), (1220, 1221),
              (1222, 1223), (1224, 1225), (1230, 1231), (1240, 1241), (1300, 1301),
              (1310, 1311)]
     check(all((a in ids) == (b in ids) for a, b in pairs),

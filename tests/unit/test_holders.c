@@ -272,7 +272,7 @@ static void unreadable_table_is_said(void)
             if (cur.items[i].rule == EPG_RULE_LISTENERS_UNREADABLE)
                 f = &cur.items[i];
         CHECK(f != NULL);
-        if (f) {    /* ... but the service says so: 1003, cleared by 1004 */
+        if (f) {    /* ... but the service says so: 1004, cleared by 1005 */
             CHECK_INT(epg_event_for(f, 1, &ctx, &e), 1);
             CHECK_INT(e.def->id, EPG_EV_LISTENERS_UNREADABLE);
             CHECK_STR(e.strings[0], "GetExtendedTcpTable (IPv4) failed: Access "

@@ -64,9 +64,9 @@ def expect_startup(log, rendered):
         check("No port conflicts: the 3 configured" in no[0].text, "1103 rendered")
     check(not any(e.id == 1100 for e in evs), "no conflict at start")
     # Issue 11: the holder check is on by default; under Wine the TCP table
-    # is read (no 1003) and every owner reads as PID 0 (no 1240).
-    check(not any(e.id in (1003, 1240) for e in evs), "no 1003 and no 1240 at start (%s)"
-          % [e.id for e in evs if e.id in (1003, 1240)])
+    # is read (no 1004) and every owner reads as PID 0 (no 1240).
+    check(not any(e.id in (1004, 1240) for e in evs), "no 1004 and no 1240 at start (%s)"
+          % [e.id for e in evs if e.id in (1004, 1240)])
 
 
 def run_all(pfx, log, rendered, mark_start=0):

@@ -49,8 +49,8 @@ try:
         pfx.reg_add(scenarios.IS, "TCP/IP Port", "REG_DWORD", 6124)
         settle(log)
         got = scenarios.ids(log.events()[mark:])
-        check(1240 not in got and 1003 not in got,
-              "no 1240 (the owner reads as PID 0 under Wine) and no 1003 (%s)" % got)
+        check(1240 not in got and 1004 not in got,
+              "no 1240 (the owner reads as PID 0 under Wine) and no 1004 (%s)" % got)
         mark = log.count()
         pfx.reg_add(scenarios.SA, "TCP/IP Port", "REG_DWORD", 6124)
         scenarios.expect(log, mark, has(1100, "6124"), "and the next change is reported at once")
