@@ -4,6 +4,7 @@ command, started by the SCM (sc start), driven by registry changes made with
 reg.exe, stopped, uninstalled.  Events are read from Wine's eventlog debug
 channel, where ReportEventW prints them (wine-notes.md item 4)."""
 import os
+import re
 import sys
 import time
 
@@ -19,6 +20,21 @@ pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\Program Files\ExchPortGuard\exchportguard.exe")
 SVC = HKLM_SERVICES + r"\ExchPortGuard"
 SOURCE = HKLM_SERVICES + r"\EventLog\Application\ExchPortGuard"
+# Documented rights (winsvc.h, winnt.h) and what each command's handles need
+# (common/scm_access.c; tests/unit/test_scm_access.c checks that table
+# against the documentation).  Wine checks none of them, but its +service
+# channel traces the mask asked for (wine-notes.md item 13).
+SC_MANAGER_CONNECT, SC_MANAGER_CREATE_SERVICE = 0x1, 0x2
+SERVICE_CHANGE_CONFIG, SERVICE_QUERY_STATUS, SERVICE_START, SERVICE_STOP, DELETE = \
+    0x2, 0x4, 0x10, 0x20, 0x10000
+
+
+def traced_access(*cmd):
+    """Runs exchportguard with WINEDEBUG=+service: its result and the access
+    masks of its OpenSCManagerW and OpenServiceW calls, in order."""
+    r = pfx.run(EXE, *cmd, env={"WINEDEBUG": "+service"})
+    return r, [(m.group(1), int(m.group(2), 16)) for m in re.finditer(
+        r"trace:service:(OpenSCManagerW|OpenServiceW) .* (0x[0-9a-f]+)\r?$", r.err, re.M)]
 
 try:
     log = pfx.start_session(os.path.join(args.work, "events.log"))
@@ -57,6 +73,10 @@ try:
     check("does not support a restricted service SID" in r.out or
           v.get("ServiceSidType") == ("REG_DWORD", "0x3"),
           "restricted service SID set, or its absence said")
+    # Windows keeps the flag as this value of the service key (6.0 and later).
+    check("does not support failure actions on a stop with an error" in r.out or
+          v.get("FailureActionsOnNonCrashFailures") == ("REG_DWORD", "0x1"),
+          "failure actions also on a stop with an error, or its absence said")
     r2 = pfx.run(EXE, "install", "--start", "demand", "--account", "NetworkService")
     check(r2.rc == 0 and "Updated" in r2.out, "install again: updates, exit 0")
     v = pfx.reg_query(SVC)
@@ -66,6 +86,19 @@ try:
     check(r2.rc == 3 and "--start must be" in r2.err, "bad option: exit 3, said why")
     r = pfx.run(EXE, "install")
     require(r.rc == 0, "back to the defaults")
+
+    print("the access each command asks for")
+    r, opened = traced_access("configure")
+    check(r.rc == 0 and opened == [("OpenSCManagerW", SC_MANAGER_CONNECT),
+                                   ("OpenServiceW", SERVICE_CHANGE_CONFIG | SERVICE_START)],
+          "configure: the service with SERVICE_CHANGE_CONFIG | SERVICE_START, which "
+          "restart failure actions need on Windows (%r, %s)" % (r.rc, opened))
+    r, opened = traced_access("install")
+    check(r.rc == 0 and opened == [
+        ("OpenSCManagerW", SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE),
+        ("OpenServiceW", SERVICE_CHANGE_CONFIG | SERVICE_START)],
+          "install over an installed service: the same service access (%r, %s)"
+          % (r.rc, opened))
 
     print("start")
     t0 = time.time()
@@ -93,8 +126,12 @@ try:
     check(ev is not None, "1001 written on stop")
 
     print("uninstall")
-    r = pfx.run(EXE, "uninstall")
+    r, opened = traced_access("uninstall")
     check(r.rc == 0, "uninstall exits 0 (%r)" % r)
+    check(opened == [("OpenSCManagerW", SC_MANAGER_CONNECT),
+                     ("OpenServiceW", SERVICE_QUERY_STATUS | SERVICE_STOP | DELETE)],
+          "uninstall: the service with SERVICE_QUERY_STATUS | SERVICE_STOP | DELETE (%s)"
+          % opened)
     check(not pfx.key_exists(SVC), "no service key left")
     check(not pfx.key_exists(SOURCE), "no event source key left")
     r = pfx.run(EXE, "uninstall")
