@@ -55,9 +55,11 @@ echo Removed the %SVC% event source.
 exit /b 0
 
 :query_state
-rem "STATE              : 4  RUNNING": the number after the colon.
+rem "STATE              : 4  RUNNING": the third word is the number.  (A
+rem nested for /f over the text after the colon would read it more
+rem strictly, but Wine's cmd does not split a quoted string there.)
 set "STATE="
-for /f "tokens=2 delims=:" %%a in ('sc query %SVC% ^| find "STATE"') do for /f %%b in ("%%a") do set "STATE=%%b"
+for /f "tokens=3" %%a in ('sc query %SVC% ^| find "STATE"') do set "STATE=%%a"
 exit /b 0
 
 :fail_stop
