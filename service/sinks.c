@@ -41,6 +41,7 @@ static void free_strings(WCHAR **w, size_t n)
 DWORD eventlog_open(eventlog_sink *s)
 {
     memset(s, 0, sizeof *s);
+    epg_loss_init(&s->loss);
     s->source = RegisterEventSourceW(NULL, L"" EPG_SERVICE_NAME);
     return s->source ? 0 : GetLastError();
 }
@@ -52,24 +53,50 @@ void eventlog_close(eventlog_sink *s)
     s->source = NULL;
 }
 
-void eventlog_emit(void *ctx, const epg_event *e)
+/* One event into the log, registering the source first if that failed
+ * before; 0 or the Win32 error. */
+static uint32_t write_event(void *ctx, const epg_event *e)
 {
     eventlog_sink *s = ctx;
     WCHAR *w[EPG_EVENT_MAX_STRINGS];
-    size_t n = wide_strings(e, w);
+    size_t n;
+    DWORD err = 0;
 
-    if (n == e->nstrings &&
-        ReportEventW(s->source, event_type(e->def->level), e->def->category,
-                     event_message_id(e->def), NULL, (WORD)n, 0,
-                     (LPCWSTR *)w, NULL)) {
-        free_strings(w, n);
-        return;
+    if (!s->source) {
+        s->source = RegisterEventSourceW(NULL, L"" EPG_SERVICE_NAME);
+        if (!s->source)
+            return GetLastError();
     }
-    /* The log is full, or the service is out of memory: nothing better to
-     * tell than the counter the caller can read. */
-    s->failures++;
-    s->last_error = n == e->nstrings ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+    n = wide_strings(e, w);
+    if (n != e->nstrings)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    else if (!ReportEventW(s->source, event_type(e->def->level), e->def->category,
+                           event_message_id(e->def), NULL, (WORD)n, 0,
+                           (LPCWSTR *)w, NULL))
+        err = GetLastError();
     free_strings(w, n);
+    return err;
+}
+
+static char *error_text(uint32_t code)
+{
+    return win32_error_text(code);
+}
+
+void eventlog_emit(void *ctx, const epg_event *e)
+{
+    eventlog_sink *s = ctx;
+    epg_log_writer w;
+    uint32_t err;
+
+    w.write = write_event;
+    w.ctx = s;
+    w.error_text = error_text;
+    err = epg_loss_emit(&s->loss, &w, e, wall_unix());
+    if (err) {
+        s->failures++;
+        s->last_error = err;
+    }
 }
 
 char *render_event_text(const epg_event *e, DWORD *err)
