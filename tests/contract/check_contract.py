@@ -75,6 +75,9 @@ for eid, c in sorted(core.items()):
     check(m["inserts"] == list(range(1, c["n"] + 1)),
           "%d: the text uses %%1..%%%d, the core fills %d strings (%s)"
           % (eid, c["n"], c["n"], m["inserts"]))
+fac = mcfile.facilities(SRC + "/messages/exchportguard.mc")
+check(all(m["facility"] is not None and fac.get(m["facility"]) == 0 for m in mc.values()),
+      "every message declares its facility, and it is 0 (%s)" % fac)
 for num, name in categories.items():
     check(num in mc and mc[num]["text"].strip() == name,
           "category %d is \"%s\" in the message table" % (num, name))
