@@ -121,6 +121,16 @@ print("installer/scom/ExchPortGuard.xml")
 mp = parse_xml(SRC + "/installer/scom/ExchPortGuard.xml")
 if mp is not None:
     check(mp.get("SchemaVersion") == "2.0", "schema 2.0")
+    ver = tuple(int(x) for x in mp.findtext("Manifest/Identity/Version").split("."))
+    check(ver >= (1, 1, 0, 0), "version 1.1.0.0 or later (the discovery target changed): %s"
+          % (ver,))
+    targets = [d.get("Target") for d in mp.iter("Discovery")]
+    check(targets == ["Windows!Microsoft.Windows.Server.OperatingSystem"],
+          "the discovery targets the server operating system, one per server (%s)" % targets)
+    for d in mp.iter("DisplayString"):
+        name = d.findtext("Name") or ""
+        check("{" not in name, "display name without {n}, which is substituted in "
+              "descriptions only: %s" % name)
     mp_id = mp.findtext("Manifest/Identity/ID")
     aliases = {r.get("Alias") for r in mp.iter("Reference")}
     defined = {mp_id}
