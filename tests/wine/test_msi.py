@@ -10,13 +10,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from winetest import (HKLM_SERVICES, Prefix, check, common_args, finish,  # noqa: E402
-                      has, require, settle, wait_for)
+from winetest import (HKLM_SERVICES, check, common_args, finish,  # noqa: E402
+                      has, require, settle, wait_for, open_host)
 
 args = common_args()
 require(len(args.msi) == 2, "two MSIs given: the product and a newer one")
 os.makedirs(args.work, exist_ok=True)
-pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
+pfx = open_host(args)
 MSI = pfx.install_file(args.msi[0], r"C:\epgtest\product.msi")
 NEXT = pfx.install_file(args.msi[1], r"C:\epgtest\newer.msi")
 SVC = HKLM_SERVICES + r"\ExchPortGuard"
