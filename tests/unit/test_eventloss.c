@@ -48,64 +48,65 @@ static void fake_free(fake_log *f)
             free(f->strings[i][j]);
 }
 
-static void event_of(uint16_t id, epg_event *e)
+/* One test's state: a fresh loss record, the fake log behind a writer
+ * (write: fake_write unless the test needs another), and a 1001 to send. */
+typedef struct fixture {
+    fake_log f;
+    epg_event_loss l;
+    epg_log_writer w;
+    epg_event e;
+} fixture;
+
+static void setup(fixture *x, epg_log_write_fn write)
 {
-    memset(e, 0, sizeof *e);
-    e->def = epg_event_def_find(id);
+    memset(x, 0, sizeof *x);
+    x->w.write = write;
+    x->w.ctx = &x->f;
+    x->w.error_text = fake_text;
+    epg_loss_init(&x->l);
+    x->e.def = epg_event_def_find(EPG_EV_STOPPED);
 }
 
 static void nothing_lost_nothing_said(void)
 {
-    fake_log f;
-    epg_event_loss l;
-    epg_log_writer w = { fake_write, NULL, fake_text };
-    epg_event e;
+    fixture x;
 
-    memset(&f, 0, sizeof f);
-    w.ctx = &f;
-    epg_loss_init(&l);
-    event_of(EPG_EV_STOPPED, &e);
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 100), 0);
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 101), 0);
-    CHECK_INT(f.n, 2);
-    CHECK_INT(f.ids[0], EPG_EV_STOPPED);
-    CHECK_INT(f.ids[1], EPG_EV_STOPPED);
-    fake_free(&f);
+    setup(&x, fake_write);
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 100), 0);
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 101), 0);
+    CHECK_INT(x.f.n, 2);
+    CHECK_INT(x.f.ids[0], EPG_EV_STOPPED);
+    CHECK_INT(x.f.ids[1], EPG_EV_STOPPED);
+    fake_free(&x.f);
 }
 
 static void lost_then_reported_once(void)
 {
-    fake_log f;
-    epg_event_loss l;
-    epg_log_writer w = { fake_write, NULL, fake_text };
-    epg_event e;
+    fixture x;
 
-    memset(&f, 0, sizeof f);
-    w.ctx = &f;
-    epg_loss_init(&l);
-    event_of(EPG_EV_STOPPED, &e);
+    setup(&x, fake_write);
     /* Three events refused: 1502 (ERROR_LOG_FILE_FULL) the last time. */
-    f.fail_with = 6;
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 951782400), 6);
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 951782460), 6);
-    f.fail_with = 1502;
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 951786000), 1502);
-    CHECK_INT(f.n, 0);
+    x.f.fail_with = 6;
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 951782400), 6);
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 951782460), 6);
+    x.f.fail_with = 1502;
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 951786000), 1502);
+    CHECK_INT(x.f.n, 0);
     /* Writing works again: 1003 first, then the event, then no more 1003. */
-    f.fail_with = 0;
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 951790000), 0);
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 951790001), 0);
-    CHECK_INT(f.n, 3);
-    CHECK_INT(f.ids[0], EPG_EV_EVENTS_LOST);
-    CHECK_INT(f.nstrings[0], 5);
-    CHECK_STR(f.strings[0][0], "3");
-    CHECK_STR(f.strings[0][1], "2000-02-29 00:00:00 UTC");
-    CHECK_STR(f.strings[0][2], "2000-02-29 01:00:00 UTC");
-    CHECK_STR(f.strings[0][3], "1502");
-    CHECK_STR(f.strings[0][4], "The event log file is full.");
-    CHECK_INT(f.ids[1], EPG_EV_STOPPED);
-    CHECK_INT(f.ids[2], EPG_EV_STOPPED);
-    fake_free(&f);
+    x.f.fail_with = 0;
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 951790000), 0);
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 951790001), 0);
+    CHECK_INT(x.f.n, 3);
+    CHECK_INT(x.f.ids[0], EPG_EV_EVENTS_LOST);
+    CHECK_INT(x.f.nstrings[0], 5);
+    CHECK_STR(x.f.strings[0][0], "3");
+    CHECK_STR(x.f.strings[0][1], "2000-02-29 00:00:00 UTC");
+    CHECK_STR(x.f.strings[0][2], "2000-02-29 01:00:00 UTC");
+    CHECK_STR(x.f.strings[0][3], "1502");
+    CHECK_STR(x.f.strings[0][4], "The event log file is full.");
+    CHECK_INT(x.f.ids[1], EPG_EV_STOPPED);
+    CHECK_INT(x.f.ids[2], EPG_EV_STOPPED);
+    fake_free(&x.f);
 }
 
 /* A writer that takes one event and refuses the next: the 1003 went
@@ -121,49 +122,37 @@ static uint32_t one_then_fail(void *ctx, const epg_event *e)
 
 static void report_written_event_refused(void)
 {
-    fake_log f;
-    epg_event_loss l;
-    epg_log_writer w = { one_then_fail, NULL, fake_text };
-    epg_event e;
+    fixture x;
 
-    memset(&f, 0, sizeof f);
-    w.ctx = &f;
-    epg_loss_init(&l);
-    event_of(EPG_EV_STOPPED, &e);
-    f.fail_with = 1502;
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 1000), 1502);
-    f.fail_with = 0;
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 2000), 5);
-    CHECK_INT(f.n, 1);
-    CHECK_INT(f.ids[0], EPG_EV_EVENTS_LOST);
-    CHECK_STR(f.strings[0][0], "1");
-    CHECK_INT(l.lost, 1);
-    CHECK_INT(l.error, 5);
-    CHECK_INT(l.first, 2000);
-    fake_free(&f);
+    setup(&x, one_then_fail);
+    x.f.fail_with = 1502;
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 1000), 1502);
+    x.f.fail_with = 0;
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 2000), 5);
+    CHECK_INT(x.f.n, 1);
+    CHECK_INT(x.f.ids[0], EPG_EV_EVENTS_LOST);
+    CHECK_STR(x.f.strings[0][0], "1");
+    CHECK_INT(x.l.lost, 1);
+    CHECK_INT(x.l.error, 5);
+    CHECK_INT(x.l.first, 2000);
+    fake_free(&x.f);
 }
 
 /* The 1003 itself refused: the event is counted as lost with the rest,
  * and not written ahead of the report. */
 static void report_refused(void)
 {
-    fake_log f;
-    epg_event_loss l;
-    epg_log_writer w = { fake_write, NULL, fake_text };
-    epg_event e;
+    fixture x;
 
-    memset(&f, 0, sizeof f);
-    w.ctx = &f;
-    epg_loss_init(&l);
-    event_of(EPG_EV_STOPPED, &e);
-    f.fail_with = 1502;
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 1000), 1502);
-    CHECK_INT(epg_loss_emit(&l, &w, &e, 1500), 1502);
-    CHECK_INT(f.n, 0);
-    CHECK_INT(l.lost, 2);
-    CHECK_INT(l.first, 1000);
-    CHECK_INT(l.last, 1500);
-    fake_free(&f);
+    setup(&x, fake_write);
+    x.f.fail_with = 1502;
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 1000), 1502);
+    CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 1500), 1502);
+    CHECK_INT(x.f.n, 0);
+    CHECK_INT(x.l.lost, 2);
+    CHECK_INT(x.l.first, 1000);
+    CHECK_INT(x.l.last, 1500);
+    fake_free(&x.f);
 }
 
 int main(void)

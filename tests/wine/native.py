@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 
-from winetest import HKLM_SERVICES, Event, Host, Result
+from winetest import HKLM_SERVICES, Event, Host, run_captured
 
 # Every key a test plants.  None may exist before (see above); all are
 # deleted at the end.
@@ -187,19 +187,7 @@ class NativeHost(Host):
         e = dict(self.env)
         if env:
             e.update({k: v for k, v in env.items() if k != "WINEDEBUG"})
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            try:
-                p = subprocess.run(list(args), env=e, stdout=out, stderr=err,
-                                   input=stdin_text.encode() if stdin_text else None,
-                                   stdin=None if stdin_text else subprocess.DEVNULL,
-                                   timeout=timeout)
-                rc = p.returncode
-            except subprocess.TimeoutExpired:
-                rc = "timeout"
-            out.seek(0)
-            err.seek(0)
-            return Result(rc, out.read().decode("utf-8", "replace"),
-                          err.read().decode("utf-8", "replace"))
+        return run_captured(list(args), e, timeout, stdin_text)
 
     def popen(self, args, stdout_path, stderr_path, env=None):
         e = dict(self.env)

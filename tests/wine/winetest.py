@@ -131,6 +131,27 @@ class Result:
         return "rc=%s out=%r err=%r" % (self.rc, self.out[-400:], self.err[-400:])
 
 
+def run_captured(argv, env, timeout, stdin_text=None):
+    """Runs argv with stdin, stdout and stderr in temporary files (never
+    pipes: wine-notes.md item 2); a Result, rc "timeout" if it hung."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryFile() as stdin:
+        if stdin_text is not None:
+            stdin.write(stdin_text.encode())
+            stdin.seek(0)
+        try:
+            p = subprocess.run(argv, env=env, stdout=out, stderr=err,
+                               stdin=stdin if stdin_text is not None else subprocess.DEVNULL,
+                               timeout=timeout)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            rc = "timeout"
+        out.seek(0)
+        err.seek(0)
+        return Result(rc, out.read().decode("utf-8", "replace"),
+                      err.read().decode("utf-8", "replace"))
+
+
 class Host:
     """What a test does to a Windows system, whichever it is: run programs,
     read and write the registry with reg.exe, drive the service with sc.exe.
@@ -249,22 +270,7 @@ class Prefix(Host):
         e = dict(self.env)
         if env:
             e.update(env)
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            stdin = subprocess.DEVNULL
-            if stdin_text is not None:
-                stdin = tempfile.TemporaryFile()
-                stdin.write(stdin_text.encode())
-                stdin.seek(0)
-            try:
-                p = subprocess.run([WINE] + list(args), env=e, stdout=out,
-                                   stderr=err, stdin=stdin, timeout=timeout)
-                rc = p.returncode
-            except subprocess.TimeoutExpired:
-                rc = "timeout"
-            out.seek(0)
-            err.seek(0)
-            return Result(rc, out.read().decode("utf-8", "replace"),
-                          err.read().decode("utf-8", "replace"))
+        return run_captured([WINE] + list(args), e, timeout, stdin_text)
 
     def popen(self, args, stdout_path, stderr_path, env=None):
         """Starts a wine program in the background with output in files."""
