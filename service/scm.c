@@ -27,11 +27,12 @@
 #include "winutil.h"
 
 /* The longest step between two start milestones is the first check, which
- * may wait for netsh (NETSH_TIMEOUT_MS, 10 s, service/netsh.c) besides
- * reading the keys; the hint covers it with room to spare. */
-#define START_WAIT_HINT_MS 15000
-/* The whole start, however it progresses (three milestones of at most
- * START_WAIT_HINT_MS each, and a margin). */
+ * may run netsh twice (dynamic range, then exclusions: NETSH_TIMEOUT_MS,
+ * 10 s, each; service/netsh.c) besides reading the keys; the hint covers
+ * that with room to spare. */
+#define START_WAIT_HINT_MS 25000
+/* The whole start, however it progresses: the other milestones take
+ * milliseconds, so this is the first check's worst case and a margin. */
 #define START_LIMIT_MS 60000
 #define STOP_WAIT_HINT_MS 2000
 /* How often a starting service looks at the engine's milestone count. */
