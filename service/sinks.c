@@ -38,18 +38,28 @@ static void free_strings(WCHAR **w, size_t n)
         free(w[--n]);
 }
 
-DWORD eventlog_open(eventlog_sink *s)
+static const eventlog_api system_api = {
+    RegisterEventSourceW, ReportEventW, DeregisterEventSource
+};
+
+DWORD eventlog_open_with(eventlog_sink *s, const eventlog_api *api)
 {
     memset(s, 0, sizeof *s);
+    s->api = api;
     epg_loss_init(&s->loss);
-    s->source = RegisterEventSourceW(NULL, L"" EPG_SERVICE_NAME);
+    s->source = api->register_source(NULL, L"" EPG_SERVICE_NAME);
     return s->source ? 0 : GetLastError();
+}
+
+DWORD eventlog_open(eventlog_sink *s)
+{
+    return eventlog_open_with(s, &system_api);
 }
 
 void eventlog_close(eventlog_sink *s)
 {
     if (s->source)
-        DeregisterEventSource(s->source);
+        s->api->deregister_source(s->source);
     s->source = NULL;
 }
 
@@ -63,16 +73,16 @@ static uint32_t write_event(void *ctx, const epg_event *e)
     DWORD err = 0;
 
     if (!s->source) {
-        s->source = RegisterEventSourceW(NULL, L"" EPG_SERVICE_NAME);
+        s->source = s->api->register_source(NULL, L"" EPG_SERVICE_NAME);
         if (!s->source)
             return GetLastError();
     }
     n = wide_strings(e, w);
     if (n != e->nstrings)
         err = ERROR_NOT_ENOUGH_MEMORY;
-    else if (!ReportEventW(s->source, event_type(e->def->level), e->def->category,
-                           event_message_id(e->def), NULL, (WORD)n, 0,
-                           (LPCWSTR *)w, NULL))
+    else if (!s->api->report(s->source, event_type(e->def->level), e->def->category,
+                             event_message_id(e->def), NULL, (WORD)n, 0,
+                             (LPCWSTR *)w, NULL))
         err = GetLastError();
     free_strings(w, n);
     return err;
