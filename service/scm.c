@@ -180,10 +180,14 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
         err = ERROR_TIMEOUT;
     }
     if (r == WAIT_FAILED) {
-        /* Cannot tell when the engine ends: ending the process is all that
-         * is left, and STOPPED carries the reason. */
+        /* Cannot tell when the engine ends: ask it to stop and end the
+         * process with STOPPED carrying the reason.  The engine may still
+         * be writing, so its sink stays open (the process ends anyway). */
         err = report_error("waiting for the engine", GetLastError());
-    } else if (!err) {
+        SetEvent(g_stop);
+        goto out;
+    }
+    if (!err) {
         /* The engine has returned: stopped on request, or failed to start. */
         if (!GetExitCodeThread(thread, &code))
             code = report_error("GetExitCodeThread", GetLastError());
