@@ -53,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    counted linux unit=12,contract=5 -- --preset linux
+    counted linux unit=12,contract=6 -- --preset linux
 }
 
 win64_build() {
