@@ -55,11 +55,11 @@ echo Removed the %SVC% event source.
 exit /b 0
 
 :query_state
-rem "STATE              : 4  RUNNING": the third word is the number.  (A
-rem nested for /f over the text after the colon would read it more
-rem strictly, but Wine's cmd does not split a quoted string there.)
+rem sc query prints SERVICE_NAME, TYPE, then "STATE : 4  RUNNING" (blank
+rem lines are skipped by for /f): the third word of the third line is the
+rem number.  Nothing here depends on the English words sc.exe prints.
 set "STATE="
-for /f "tokens=3" %%a in ('sc query %SVC% ^| find "STATE"') do set "STATE=%%a"
+for /f "skip=2 tokens=3" %%a in ('sc query %SVC%') do if not defined STATE set "STATE=%%a"
 exit /b 0
 
 :fail_stop

@@ -107,6 +107,8 @@ try:
             code = [ln for ln in f.read().splitlines() if not ln.lower().startswith("rem")]
         check(not any("%EXE%" in ln for ln in code),
               "%s never expands the exe path before parsing (only !EXE!)" % name)
+        check(not any(w in ln for ln in code for w in ("STOPPED", "RUNNING", "PENDING")),
+              "%s decides by the state number, not sc.exe's English words" % name)
     odd = r"C:\Program Files (x86)\R&D ExchPortGuard"
     odd_exe = pfx.install_file(args.exe, odd + r"\exchportguard.exe")
     for name in ("install.cmd", "uninstall.cmd"):
