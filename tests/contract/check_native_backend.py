@@ -73,6 +73,21 @@ with tempfile.TemporaryDirectory() as work:
               % (how, (r.returncode, r.stdout[-200:])))
     check(not os.listdir(work), "and touches nothing")
 
+print("what the native backend may change")
+svc = r"HKLM\System\CurrentControlSet\Services"
+check(native.may_plant(svc + r"\MSExchangeIS\ParametersSystem") and
+      native.may_plant(svc.upper() + r"\EXCHPORTGUARD\Parameters") and
+      native.may_plant(svc + r"\EventLog\Application\ExchPortGuard"),
+      "the Exchange keys, its own and its event source: yes, in any case")
+check(not native.may_plant(svc + r"\Tcpip\Parameters") and
+      not native.may_plant(svc + r"\MSExchangeISX") and
+      not native.may_plant(svc + r"\EventLog\Application") and
+      not native.may_plant(svc), "anything else, even a key sharing a prefix: no")
+existing = {svc + r"\MSExchangeSA"}
+check(native.planted_already(lambda k: k in existing) == svc + r"\MSExchangeSA",
+      "a machine that has an Exchange key is refused")
+check(native.planted_already(lambda k: False) is None, "a clean machine is not")
+
 print("the event reader's output parser")
 samples = os.path.join(SRC, "tests", "contract", "samples")
 with open(os.path.join(samples, "evtread-service-start.json"), encoding="utf-8") as f:

@@ -49,6 +49,22 @@ class BackendRefused(Exception):
     pass
 
 
+def may_plant(key):
+    """Whether a test may write key: only at or under PLANTED_KEYS, which
+    the backend deletes at the end (reg.exe names are case-insensitive)."""
+    k = key.lower().rstrip("\\")
+    return any(k == p.lower() or k.startswith(p.lower() + "\\") for p in PLANTED_KEYS)
+
+
+def planted_already(key_exists):
+    """The first of PLANTED_KEYS that exists, or None: a machine with one
+    is refused, since the backend could not give it back as it was."""
+    for key in PLANTED_KEYS:
+        if key_exists(key):
+            return key
+    return None
+
+
 def running_as_admin():
     """True when this process has administrator rights (Windows only)."""
     try:
@@ -141,12 +157,12 @@ class NativeHost(Host):
         self.lock = self._take_lock()
         self.installed = []
         self.tmp = self.tmp_win = "C:\\epgtest"
-        for key in PLANTED_KEYS:
-            if self.key_exists(key):
-                self._release_lock()
-                raise SystemExit("backend refused: %s exists already; the native backend "
-                                 "runs only on a machine without Exchange or "
-                                 "ExchPortGuard keys" % key)
+        found = planted_already(self.key_exists)
+        if found:
+            self._release_lock()
+            raise SystemExit("backend refused: %s exists already; the native backend "
+                             "runs only on a machine without Exchange or "
+                             "ExchPortGuard keys" % found)
         os.makedirs(self.tmp, exist_ok=True)
 
     # One test at a time, even outside CTest.
@@ -169,8 +185,7 @@ class NativeHost(Host):
     def remember(self, key, name=None):
         """The real HKLM is changed only under the keys this backend gives
         back."""
-        if not any(key.lower() == k.lower() or key.lower().startswith(k.lower() + "\\")
-                   for k in PLANTED_KEYS):
+        if not may_plant(key):
             raise RuntimeError("the native backend plants only under %s, not %s"
                                % (", ".join(PLANTED_KEYS), key))
 
