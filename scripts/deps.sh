@@ -11,7 +11,7 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok ins
 for pkg in cmake make gcc clang libclang-rt-14-dev \
            gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
            gcc-mingw-w64-i686 binutils-mingw-w64-i686 \
-           wine wine64 wixl msitools python3 python3-yaml procps; do
+           wine wine64 wixl msitools python3 python3-yaml procps time; do
     have "$pkg" || need+=("$pkg")
 done
 

@@ -22,6 +22,13 @@ void regread_snapshot(epg_snapshot *s);
  * armed, so it cannot have changed unseen. */
 void regread_keys(epg_snapshot *s, uint32_t keys);
 
+/* The same, under root: HKEY_LOCAL_MACHINE or what RegConnectRegistryW
+ * returned for another computer's (remote.c). */
+void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys);
+
+/* Reads one value of an open key into slot (absent when not found). */
+void regread_value(HKEY key, const char *name, epg_reading *slot);
+
 /* Full path of watched key k for RegOpenKeyExW; malloc'd. */
 WCHAR *regread_key_path(size_t k);
 

@@ -198,11 +198,11 @@ class NativeHost(Host):
         self.installed.append(winpath)
         return winpath
 
-    def run(self, *args, timeout=120, env=None, stdin_text=None):
+    def run(self, *args, timeout=120, env=None, stdin_text=None, cwd=None):
         e = dict(self.env)
         if env:
             e.update({k: v for k, v in env.items() if k != "WINEDEBUG"})
-        return run_captured(list(args), e, timeout, stdin_text)
+        return run_captured(list(args), e, timeout, stdin_text, cwd)
 
     def popen(self, args, stdout_path, stderr_path, env=None):
         e = dict(self.env)

@@ -161,9 +161,10 @@ class Result:
         return "rc=%s out=%r err=%r" % (self.rc, self.out[-400:], self.err[-400:])
 
 
-def run_captured(argv, env, timeout, stdin_text=None):
-    """Runs argv with stdin, stdout and stderr in temporary files (never
-    pipes: wine-notes.md item 2); a Result, rc "timeout" if it hung."""
+def run_captured(argv, env, timeout, stdin_text=None, cwd=None):
+    """Runs argv (in directory cwd) with stdin, stdout and stderr in
+    temporary files (never pipes: wine-notes.md item 2); a Result, rc
+    "timeout" if it hung."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.TemporaryFile() as stdin:
         if stdin_text is not None:
@@ -172,7 +173,7 @@ def run_captured(argv, env, timeout, stdin_text=None):
         try:
             p = subprocess.run(argv, env=env, stdout=out, stderr=err,
                                stdin=stdin if stdin_text is not None else subprocess.DEVNULL,
-                               timeout=timeout)
+                               timeout=timeout, cwd=cwd)
             rc = p.returncode
         except subprocess.TimeoutExpired:
             rc = "timeout"
@@ -295,12 +296,13 @@ class Prefix(Host):
         shutil.copy2(src, dst)
         return winpath
 
-    def run(self, *args, timeout=120, env=None, stdin_text=None):
-        """Runs a wine program; output goes through files, never pipes."""
+    def run(self, *args, timeout=120, env=None, stdin_text=None, cwd=None):
+        """Runs a wine program; output goes through files, never pipes.
+        cwd: the Unix directory it starts in (Wine maps it to a drive)."""
         e = dict(self.env)
         if env:
             e.update(env)
-        return run_captured([WINE] + list(args), e, timeout, stdin_text)
+        return run_captured([WINE] + list(args), e, timeout, stdin_text, cwd)
 
     def popen(self, args, stdout_path, stderr_path, env=None):
         """Starts a wine program in the background with output in files."""
