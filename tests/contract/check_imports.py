@@ -60,6 +60,9 @@ ALLOWED = {
         # Fiber local storage: "Minimum supported server: Windows Server
         # 2003" (the old deny-list had it as the dead entry "FlsAlloc_").
         "FlsAlloc": W2K3,
+        # check --reg's wildcards (service/check_many.c); their pages name
+        # Windows Server 2003 as the minimum.
+        "FindFirstFileW": W2K3, "FindNextFileW": W2K3, "FindClose": W2K3,
     },
     "advapi32.dll": {
         "ChangeServiceConfig2W": W2K, "ChangeServiceConfigW": W2K,
@@ -76,6 +79,7 @@ ALLOWED = {
         "GetNumberOfEventLogRecords": W2K, "GetOldestEventLogRecord": W2K,
         "ConvertStringSecurityDescriptorToSecurityDescriptorW": W2K,
         "RegSetKeySecurity": W2K,
+        "RegConnectRegistryW": W2K,     # check --computer (service/remote.c)
         # Windows 2000 Server; the old deny-list named it by mistake, as the
         # dead entry "QueryServiceConfig2W_".
         "QueryServiceConfig2W": W2K,
