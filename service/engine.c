@@ -127,6 +127,12 @@ static void emit_direct(engine *e, int built, epg_event *ev)
     }
 }
 
+static void milestone(engine *e)
+{
+    if (e->cfg->progress)
+        InterlockedIncrement(e->cfg->progress);
+}
+
 static DWORD wait_timeout(engine *e, uint64_t now)
 {
     uint64_t a = epg_coalesce_deadline(&e->co);
@@ -210,14 +216,17 @@ DWORD engine_run(const engine_config *cfg)
     err = watcher_init(&e->w);
     if (!err) {
         watcher_arm_all(&e->w);
+        milestone(e);
         e->netsh_due = 1;
         /* 1000 carries the values as first read, then the state. */
         regread_snapshot(&e->snap);
+        milestone(e);
         ctx.snap = &e->snap;
         ctx.eval = &e->eval;
         emit_direct(e, epg_event_started(&ctx, cfg->version, &ev), &ev);
         e->pending_keys = 0;    /* all read just now, after arming */
         check(e, clock_ms());
+        milestone(e);
         sync_stats(e);
         if (cfg->ready)
             SetEvent(cfg->ready);

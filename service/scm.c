@@ -3,14 +3,17 @@
  * and owns the checkpoint counter.  The work is engine_run's.
  *
  * Status timing (see nssm and the SetServiceStatus documentation):
- *  - START_PENDING with a wait hint and a rising checkpoint until the first
- *    check has been made and its events written; only then RUNNING, so a
- *    service reported running has already said what it found.
+ *  - START_PENDING with a wait hint and a checkpoint that rises at each
+ *    milestone the engine passes (keys armed, values read, first check
+ *    made), never on a timer; only then RUNNING, so a service reported
+ *    running has already said what it found.  The whole start is bounded
+ *    (START_LIMIT_MS): past it the service stops with ERROR_TIMEOUT.
  *  - STOP is acknowledged at once from the handler (STOP_PENDING, no
- *    controls accepted) and the teardown happens on the engine's thread;
- *    while it runs the checkpoint keeps rising.  The engine sees the stop
- *    event before anything else it waits on, so it stops well within the
- *    2-second wait hint even in a change storm. */
+ *    controls accepted) and the teardown happens on the engine's thread.
+ *    The engine sees the stop event before anything else it waits on, so
+ *    it stops well within the 2-second wait hint even in a change storm.
+ *  - Every SetServiceStatus result is checked, and nothing is reported
+ *    after STOPPED. */
 #include <windows.h>
 
 #include <string.h>
@@ -20,23 +23,38 @@
 #include "engine.h"
 #include "report.h"
 #include "sinks.h"
+#include "startwatch.h"
 #include "winutil.h"
 
-#define START_WAIT_HINT_MS 5000
+/* The longest step between two start milestones is the first check, which
+ * may run netsh twice (dynamic range, then exclusions: NETSH_TIMEOUT_MS,
+ * 10 s, each; service/netsh.c) besides reading the keys; the hint covers
+ * that with room to spare. */
+#define START_WAIT_HINT_MS 25000
+/* The whole start, however it progresses: the other milestones take
+ * milliseconds, so this is the first check's worst case and a margin. */
+#define START_LIMIT_MS 60000
 #define STOP_WAIT_HINT_MS 2000
-#define PROGRESS_MS 500
+/* How often a starting service looks at the engine's milestone count. */
+#define PROGRESS_POLL_MS 250
 
 static SERVICE_STATUS_HANDLE g_handle;
 static SERVICE_STATUS g_status;
 static CRITICAL_SECTION g_status_lock;
 static HANDLE g_stop;
+/* STOPPED has been reported: SetServiceStatus's documentation says the
+ * handle must not be used after that (the process may be ended at once),
+ * so nothing, not even a late STOP from the handler, is reported again. */
+static int g_stopped;
 
 static void report_status(DWORD state, DWORD exit_code, DWORD wait_hint)
 {
+    DWORD err = 0;
+
     EnterCriticalSection(&g_status_lock);
-    /* Never go back from stopping to starting. */
-    if (!(g_status.dwCurrentState == SERVICE_STOP_PENDING &&
-          state == SERVICE_START_PENDING)) {
+    /* Never go back from stopping to starting, never speak after STOPPED. */
+    if (!g_stopped && !(g_status.dwCurrentState == SERVICE_STOP_PENDING &&
+                        state == SERVICE_START_PENDING)) {
         g_status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
         g_status.dwCurrentState = state;
         g_status.dwWin32ExitCode = exit_code;
@@ -48,9 +66,17 @@ static void report_status(DWORD state, DWORD exit_code, DWORD wait_hint)
             g_status.dwCheckPoint = 0;
         else
             g_status.dwCheckPoint++;
-        SetServiceStatus(g_handle, &g_status);
+        if (!SetServiceStatus(g_handle, &g_status))
+            err = GetLastError();
+        if (state == SERVICE_STOPPED)
+            g_stopped = 1;
     }
     LeaveCriticalSection(&g_status_lock);
+    /* A service's stderr reaches no console on Windows; under Wine it is
+     * the session's log.  The SCM itself logs a start that never reports
+     * RUNNING (event 7009/7000), which is what an operator sees. */
+    if (err)
+        report_error("SetServiceStatus", err);
 }
 
 static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
@@ -72,22 +98,30 @@ static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
     }
 }
 
-/* Waits for one of h while keeping the SCM informed: while the service is
- * in a pending state, each PROGRESS_MS raises that state's checkpoint.
- * Returns the index of the handle that was signalled. */
-static DWORD wait_reporting(HANDLE *h, DWORD n)
+/* Waits for the engine to be ready (index 0) or to end (index 1) while
+ * the service is START_PENDING: the checkpoint rises when the engine has
+ * passed a milestone, not on a timer (common/startwatch.h).  Returns the
+ * WaitForMultipleObjects result, or WAIT_TIMEOUT when the start took
+ * longer than START_LIMIT_MS. */
+static DWORD wait_started(HANDLE *h, volatile LONG *progress)
 {
+    epg_start_watch w;
+
+    epg_start_watch_init(&w, clock_ms(), START_LIMIT_MS);
     for (;;) {
-        DWORD r = WaitForMultipleObjects(n, h, FALSE, PROGRESS_MS), state;
+        DWORD r = WaitForMultipleObjects(2, h, FALSE, PROGRESS_POLL_MS);
         if (r != WAIT_TIMEOUT)
-            return r - WAIT_OBJECT_0;
-        EnterCriticalSection(&g_status_lock);
-        state = g_status.dwCurrentState;
-        LeaveCriticalSection(&g_status_lock);
-        if (state == SERVICE_START_PENDING)
-            report_status(state, NO_ERROR, START_WAIT_HINT_MS);
-        else if (state == SERVICE_STOP_PENDING)
-            report_status(state, NO_ERROR, STOP_WAIT_HINT_MS);
+            return r;
+        switch (epg_start_watch_tick(&w, (uint32_t)InterlockedCompareExchange(progress, 0, 0),
+                                     clock_ms())) {
+        case EPG_START_PROGRESS:
+            report_status(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
+            break;
+        case EPG_START_GIVE_UP:
+            return WAIT_TIMEOUT;
+        default:
+            break;
+        }
     }
 }
 
@@ -96,13 +130,17 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     eventlog_sink log;
     engine_config cfg;
     HANDLE ready = NULL, thread = NULL, waits[2];
-    DWORD err = 0, code = 0;
+    DWORD err = 0, code = 0, r;
+    volatile LONG progress = 0;
 
     (void)argc;
     (void)argv;
     g_handle = RegisterServiceCtrlHandlerExW(L"" EPG_SERVICE_NAME, control_handler, NULL);
-    if (!g_handle)
-        return;     /* nobody to tell; the SCM logs the failed start */
+    if (!g_handle) {
+        /* Nobody to tell but stderr; the SCM logs the failed start. */
+        report_error("RegisterServiceCtrlHandlerExW", GetLastError());
+        return;
+    }
     report_status(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
 
     g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -111,16 +149,16 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
         err = GetLastError();
         goto out;
     }
-    /* Without the event source key Windows still logs the event and its
-     * strings; so a missing source is no reason not to watch. */
-    if (eventlog_open(&log) != 0)
-        log.source = NULL;
+    /* A failed RegisterEventSourceW is retried when the next event is due
+     * (service/sinks.c), so the service watches either way. */
+    eventlog_open(&log);
     memset(&cfg, 0, sizeof cfg);
     cfg.stop = g_stop;
     cfg.ready = ready;
     cfg.version = EPG_VERSION;
     cfg.sink.fn = eventlog_emit;
     cfg.sink.ctx = &log;
+    cfg.progress = &progress;
     thread = engine_start(&cfg);
     if (!thread) {
         err = GetLastError();
@@ -129,13 +167,32 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     }
     waits[0] = ready;
     waits[1] = thread;
-    if (wait_reporting(waits, 2) == 0) {
+    r = wait_started(waits, &progress);
+    if (r == WAIT_OBJECT_0) {
         report_status(SERVICE_RUNNING, NO_ERROR, 0);
-        wait_reporting(&thread, 1);
+        r = WaitForSingleObject(thread, INFINITE);
+    } else if (r == WAIT_TIMEOUT) {
+        /* The start took too long: stop the engine (it sees the stop event
+         * before anything else, netsh included) and say why. */
+        report_status(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+        SetEvent(g_stop);
+        r = WaitForSingleObject(thread, INFINITE);
+        err = ERROR_TIMEOUT;
     }
-    /* The engine has returned: stopped on request, or failed to start. */
-    GetExitCodeThread(thread, &code);
-    err = code;
+    if (r == WAIT_FAILED) {
+        /* Cannot tell when the engine ends: ask it to stop and end the
+         * process with STOPPED carrying the reason.  The engine may still
+         * be writing, so its sink stays open (the process ends anyway). */
+        err = report_error("waiting for the engine", GetLastError());
+        SetEvent(g_stop);
+        goto out;
+    }
+    if (!err) {
+        /* The engine has returned: stopped on request, or failed to start. */
+        if (!GetExitCodeThread(thread, &code))
+            code = report_error("GetExitCodeThread", GetLastError());
+        err = code;
+    }
     eventlog_close(&log);
 out:
     if (thread)
@@ -143,7 +200,8 @@ out:
     if (ready)
         CloseHandle(ready);
     /* The SCM records a non-zero exit code and logs it (event 7023/7024
-     * with the error's text). */
+     * with the error's text); with the failure actions flag set
+     * (service/install.c) it also runs the failure actions. */
     report_status(SERVICE_STOPPED, err, 0);
 }
 

@@ -59,7 +59,14 @@ for eid, c in sorted(core.items()):
     check(1000 <= eid <= 1499 and (c["category"] == 2) == (1100 <= eid <= 1199) and
           (c["category"] == 3) == (1200 <= eid <= 1299),
           "%d lies in the range reserved for its kind (category %d)" % (eid, c["category"]))
-check(len(core) == 31, "the contract has the 16 events of the service issue and the 15 of issue 11")
+check(len(core) == 32, "the contract has the 16 events of the service issue, 1003 and the 15 of issue 11")
+# Reserved from issue 10 on: every event ID lies in the range of its kind,
+# and the WEF subscription selects the ranges, not a list.
+RANGES = {(1000, 1099): "the service itself", (1100, 1199): "conflicts",
+          (1200, 1299): "findings about one value", (1300, 1399): "keys",
+          (1400, 1499): "the flood limit"}
+for eid in sorted(core):
+    check(any(lo <= eid <= hi for lo, hi in RANGES), "%d lies in a reserved range" % eid)
 
 # --- the message table -------------------------------------------------------
 print("messages/exchportguard.mc")
@@ -76,6 +83,9 @@ for eid, c in sorted(core.items()):
     check(m["inserts"] == list(range(1, c["n"] + 1)),
           "%d: the text uses %%1..%%%d, the core fills %d strings (%s)"
           % (eid, c["n"], c["n"], m["inserts"]))
+fac = mcfile.facilities(SRC + "/messages/exchportguard.mc")
+check(all(m["facility"] is not None and fac.get(m["facility"]) == 0 for m in mc.values()),
+      "every message declares its facility, and it is 0 (%s)" % fac)
 for num, name in categories.items():
     check(num in mc and mc[num]["text"].strip() == name,
           "category %d is \"%s\" in the message table" % (num, name))
@@ -119,6 +129,16 @@ print("installer/scom/ExchPortGuard.xml")
 mp = parse_xml(SRC + "/installer/scom/ExchPortGuard.xml")
 if mp is not None:
     check(mp.get("SchemaVersion") == "2.0", "schema 2.0")
+    ver = tuple(int(x) for x in mp.findtext("Manifest/Identity/Version").split("."))
+    check(ver >= (1, 1, 0, 0), "version 1.1.0.0 or later (the discovery target changed): %s"
+          % (ver,))
+    targets = [d.get("Target") for d in mp.iter("Discovery")]
+    check(targets == ["Windows!Microsoft.Windows.Server.OperatingSystem"],
+          "the discovery targets the server operating system, one per server (%s)" % targets)
+    for d in mp.iter("DisplayString"):
+        name = d.findtext("Name") or ""
+        check("{" not in name, "display name without {n}, which is substituted in "
+              "descriptions only: %s" % name)
     mp_id = mp.findtext("Manifest/Identity/ID")
     aliases = {r.get("Alias") for r in mp.iter("Reference")}
     defined = {mp_id}
@@ -170,7 +190,7 @@ if mp is not None:
               "%s matches one ExchPortGuard event" % rule.get("ID"))
         if nums:
             rules[nums[0]] = rule
-    want_rules = [1004, 1104, 1200, 1210, 1220, 1222, 1230, 1240, 1300, 1400]
+    want_rules = [1003, 1004, 1104, 1200, 1210, 1220, 1222, 1230, 1240, 1300, 1400]
     check(sorted(rules) == want_rules, "alert rules for %s (%s)" % (want_rules, sorted(rules)))
     # Every raise of Warning or Error level alerts, by a rule or the monitor.
     raised = {eid for eid, c in core.items() if c["level"] in ("Warning", "Error")}
@@ -186,7 +206,10 @@ if mp is not None:
         check(rule.findtext(".//Severity") == severity[core[num]["level"]],
               "%d: alert severity matches level %s" % (num, core[num]["level"]))
         supp = rule.findtext(".//Suppression/SuppressionValue")
-        if num != 1400:
+        if num in (1003, 1400):
+            # Counts and times, no path: one alert per computer, counting up.
+            check(supp == "$Data/EventDisplayNumber$", "%d: suppressed on the event number" % num)
+        else:
             check(supp == "$Data/Params/Param[1]$", "%d: suppressed on the path (Param[1])" % num)
     mons = list(mp.iter("UnitMonitor"))
     check(len(mons) == 1, "one monitor")
@@ -219,14 +242,16 @@ if sub is not None:
         select = ""
         check(False, "the query is a well-formed QueryList (%s)" % e)
     check("Provider[@Name='ExchPortGuard']" in select, "selects provider ExchPortGuard")
-    ids = sorted(int(x) for x in re.findall(r"EventID=(\d+)", select))
-    check(ids and all(i in core for i in ids), "every event ID selected is in the contract")
-    pairs = [(1004, 1005), (1100, 1101), (1104, 1105), (1200, 1201), (1210, 1211), (1220, 1221),
-             (1222, 1223), (1224, 1225), (1230, 1231), (1240, 1241), (1300, 1301),
-             (1310, 1311)]
-    check(all((a in ids) == (b in ids) for a, b in pairs),
-          "raises and their clears are collected together")
-    check(ids == sorted(core), "collects every event of the contract (%s)" % ids)
+    # The query selects whole ranges, so events added later are collected
+    # without a new subscription.
+    sel = re.sub(r"\s+", " ", select)
+    check("(EventID >= 1000 and EventID <= 1499)" in sel,
+          "selects event IDs 1000-1499, every reserved range (%s)" % sel)
+    check(not re.search(r"EventID ?= ?\d", sel), "and no list of single IDs")
+    sddl = sub.findtext(NS + "AllowedSourceDomainComputers") or ""
+    aces = re.findall(r"\(A;;GA;;;(\w+)\)", sddl)
+    check("DC" in aces and "DD" in aces,
+          "Domain Computers (DC) and Domain Controllers (DD) may forward (%s)" % sddl)
 
 # --- the catalogue's docs (issue 11: the docs table follows the catalogue) ---
 print("docs/exchange-ports.md, docs/check-json.md: the watched values")

@@ -5,8 +5,17 @@ SEVERITY_LEVEL = {"Informational": "Information", "Warning": "Warning", "Error":
                   "Success": "Information"}
 
 
+def facilities(path):
+    """The FacilityNames declaration: {name: number}."""
+    with open(path, encoding="ascii") as f:
+        m = re.search(r"^FacilityNames=\((.*?)\)", f.read(), re.M | re.S)
+    return {n: int(v, 0) for n, v in re.findall(r"(\w+)=(0x[0-9a-fA-F]+|\d+)", m.group(1))} \
+        if m else {}
+
+
 def parse(path):
-    """Returns {id: {"symbol", "severity", "level", "text", "inserts"}}."""
+    """Returns {id: {"symbol", "severity", "level", "text", "inserts",
+    "facility"}}."""
     messages = {}
     with open(path, encoding="ascii") as f:
         lines = f.read().splitlines()
@@ -37,6 +46,7 @@ def parse(path):
                     "level": SEVERITY_LEVEL[cur.get("Severity", "Success")],
                     "text": text,
                     "inserts": inserts,
+                    "facility": cur.get("Facility"),
                 }
             cur = {}
     return messages

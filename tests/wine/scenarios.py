@@ -186,6 +186,9 @@ def run_all(pfx, log, rendered, mark_start=0):
     settle(log)
 
     print("issue 11: a domain controller conflict and a range rule, raised and cleared")
+    if not pfx.is_wine:     # tests/wine/native.py plants no domain controller keys
+        print("  (skipped on real Windows)")
+        return
     mark = log.count()
     pfx.reg_add(NTDS, "TCP/IP Port", "REG_DWORD", 50000)
     pfx.reg_add(NETLOGON, "DCTcpipPort", "REG_DWORD", 50000)
