@@ -116,6 +116,7 @@ static void read_services(epg_tcp_view *t)
     DWORD resume = 0, need = 0, count = 0, size = 64 * 1024, i;
     BYTE *buf;
     BOOL more = TRUE;
+    int rounds = 0;
 
     if (!scm) {
         note_error(t, "OpenSCManager (to name the services holding ports)",
@@ -123,7 +124,9 @@ static void read_services(epg_tcp_view *t)
         return;
     }
     buf = malloc(size);
-    while (buf && more) {
+    /* The resume handle moves on every round; the cap only guards against
+     * a manager that keeps answering "more" without giving any. */
+    while (buf && more && rounds++ < 256) {
         BOOL ok = EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32,
                                         SERVICE_ACTIVE, buf, size, &need, &count,
                                         &resume, NULL);
@@ -151,8 +154,10 @@ static void read_services(epg_tcp_view *t)
         more = more && !ok;
         if (more && need > size) {
             BYTE *nb = realloc(buf, need);
-            if (!nb)
+            if (!nb) {
+                epg_tcp_view_note(t, "out of memory naming the services");
                 break;
+            }
             buf = nb;
             size = need;
         }
