@@ -36,6 +36,13 @@ static const struct {
     [EPG_RULE_NO_CONFLICT] = { EPG_EV_NO_CONFLICTS, 0 },
 };
 
+uint16_t epg_rule_event(epg_rule r, int raise)
+{
+    if ((unsigned)r >= EPG_RULE_COUNT)
+        return 0;
+    return raise ? rule_events[r].raise : rule_events[r].clear;
+}
+
 const epg_event_def *epg_event_def_find(uint16_t id)
 {
     size_t i;
@@ -142,7 +149,7 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
                   epg_event *e)
 {
     epg_buf s[EPG_EVENT_MAX_STRINGS];
-    uint16_t id = raise ? rule_events[f->rule].raise : rule_events[f->rule].clear;
+    uint16_t id = epg_rule_event(f->rule, raise);
     size_t n = 0;
     char tb[32];
 

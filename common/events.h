@@ -83,6 +83,8 @@ typedef struct epg_event_ctx {
  * bad setting or the all-clear), -1 when memory ran out. */
 int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
                   epg_event *e);
+/* The event ID a rule's raise or clear writes, 0 when it writes nothing. */
+uint16_t epg_rule_event(epg_rule r, int raise);
 int epg_event_started(const epg_event_ctx *ctx, const char *version, epg_event *e);
 int epg_event_stopped(epg_event *e);
 int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event *e);
