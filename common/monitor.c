@@ -73,8 +73,13 @@ void epg_monitor_stopping(epg_monitor *m)
 
 uint32_t epg_monitor_change(epg_monitor *m, uint32_t keys, uint64_t now)
 {
+    int due = epg_coalesce_change(&m->co, now);
+
     m->pending |= keys;
-    if (!epg_coalesce_change(&m->co, now))
+    /* The service's own settings are read at once, even inside a window:
+     * an operator who shortens a long CoalesceMilliseconds must not wait
+     * out the window it opened. */
+    if (!due && !(keys & (1u << epg_key_of_role(EPG_KEY_SETTINGS))))
         return 0;
     keys = m->pending;
     m->pending = 0;

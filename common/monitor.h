@@ -70,7 +70,8 @@ int epg_monitor_started(epg_monitor *m, const char *version, int64_t wall,
 void epg_monitor_stopping(epg_monitor *m);
 
 /* Notifications fired for keys (bit k: key k).  Returns the keys to read
- * now, 0 when the check waits for the coalescing window. */
+ * now, 0 when the check waits for the coalescing window.  A change of the
+ * service's own Parameters key is read at once. */
 uint32_t epg_monitor_change(epg_monitor *m, uint32_t keys, uint64_t now);
 /* Time passed.  Writes what the flood limit and reminders have due, and
  * returns the keys to read now (the coalesced changes, and unreadable keys

@@ -64,6 +64,11 @@ void epg_publish_always(epg_publisher *p, const epg_event *e, const epg_emitter 
     emit(p, e, out);
 }
 
+static int owes(const epg_publisher *p)
+{
+    return p->owed_clear.count + p->owed_raise.count > 0;
+}
+
 /* One due transition, with the level of the event it writes (0: none). */
 typedef struct transition {
     epg_finding f;
@@ -71,15 +76,24 @@ typedef struct transition {
     int level;
 } transition;
 
-static int transition_cmp(const void *x, const void *y)
+/* Clears first, then raises, each in catalogue order: a key's 1311 before
+ * the findings under it. */
+static int in_order(const void *x, const void *y)
+{
+    const transition *a = x, *b = y;
+
+    if (a->raise != b->raise)
+        return a->raise - b->raise;
+    return epg_finding_cmp(&a->f, &b->f);
+}
+
+static int by_severity(const void *x, const void *y)
 {
     const transition *a = x, *b = y;
 
     if (a->level != b->level)
         return b->level - a->level;     /* Error first */
-    if (a->raise != b->raise)
-        return a->raise - b->raise;     /* clears first */
-    return epg_finding_cmp(&a->f, &b->f);
+    return in_order(x, y);
 }
 
 static int level_of(const epg_finding *f, int raise)
@@ -116,7 +130,7 @@ static int write_one(epg_publisher *p, const transition *t,
 int epg_publish(epg_publisher *p, const epg_finding_set *cur,
                 const epg_event_ctx *ctx, uint64_t now, const epg_emitter *out)
 {
-    size_t i, n;
+    size_t i, n, writes = 0;
     transition *ts;
     epg_finding_set owed_clear, owed_raise;
     int blocked, rc = 0;
@@ -132,8 +146,14 @@ int epg_publish(epg_publisher *p, const epg_finding_set *cur,
         ts[i].f = raise ? p->raised.items[i - p->cleared.count] : p->cleared.items[i];
         ts[i].raise = raise;
         ts[i].level = level_of(&ts[i].f, raise);
+        writes += ts[i].level != 0;
     }
-    qsort(ts, n, sizeof *ts, transition_cmp);
+    /* By severity at start and whenever not everything can be written
+     * now; otherwise in the order a reader follows best. */
+    qsort(ts, n, sizeof *ts,
+          !p->published || p->rl.episode || owes(p) ||
+          writes > epg_ratelimit_room_count(&p->rl, now) ? by_severity : in_order);
+    p->published = 1;
 
     /* Owed transitions a newer check cancelled are forgotten: the new
      * owed sets hold only what is still due. */
@@ -171,11 +191,6 @@ int epg_publish(epg_publisher *p, const epg_finding_set *cur,
     p->owed_raise = owed_raise;
     schedule_reminder(p, now);
     return rc;
-}
-
-static int owes(const epg_publisher *p)
-{
-    return p->owed_clear.count + p->owed_raise.count > 0;
 }
 
 uint64_t epg_publisher_deadline(const epg_publisher *p)

@@ -2,9 +2,11 @@
  * been told (the reported set) and, after every check, writes one event per
  * difference between that and the newest conditions.
  *
- * Order: by the level of the event written, Error, then Warning, then
- * Information; within a level clears before raises, then catalogue order.
- * So at start an operator reads the errors first and 1103 last.
+ * Order: clears first, then raises, each in catalogue order (a key's 1311
+ * before the findings under it).  At start, and whenever the flood limit
+ * cannot take every transition at once, by the level of the event
+ * instead: Error, then Warning, then Information, so the errors are read
+ * first and 1103 last.
  *
  * The flood limit (MaxEventsPerMinute): a transition the limit refuses
  * leaves the reported set as it was and is owed.  What is owed is always
@@ -41,6 +43,7 @@ typedef struct epg_publisher {
     epg_finding_set cleared, raised;
     /* Transitions refused and counted, still owed. */
     epg_finding_set owed_clear, owed_raise;
+    int published;              /* epg_publish ran at least once */
     uint64_t written;           /* events handed to the emitter */
     uint64_t suppressed_total;
 } epg_publisher;

@@ -55,6 +55,14 @@ int epg_ratelimit_room(epg_ratelimit *rl, uint64_t now)
     return rl->count < rl->limit;
 }
 
+uint32_t epg_ratelimit_room_count(epg_ratelimit *rl, uint64_t now)
+{
+    if (!rl->limit)
+        return UINT32_MAX;
+    (void)epg_ratelimit_room(rl, now);
+    return rl->limit - (uint32_t)rl->count;
+}
+
 void epg_ratelimit_suppress(epg_ratelimit *rl, uint64_t now)
 {
     if (!rl->episode) {

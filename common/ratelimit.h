@@ -35,6 +35,8 @@ int epg_ratelimit_set_limit(epg_ratelimit *rl, uint32_t limit);
 int epg_ratelimit_allow(epg_ratelimit *rl, uint64_t now);
 /* Whether an event could be written now, changing nothing. */
 int epg_ratelimit_room(epg_ratelimit *rl, uint64_t now);
+/* How many events could be written now (UINT32_MAX without a limit). */
+uint32_t epg_ratelimit_room_count(epg_ratelimit *rl, uint64_t now);
 /* Counts one event as suppressed, opening an episode if none is open. */
 void epg_ratelimit_suppress(epg_ratelimit *rl, uint64_t now);
 /* When the oldest event in the window leaves it (room for one more), or

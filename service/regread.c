@@ -119,6 +119,18 @@ void regread_keys(epg_snapshot *s, uint32_t keys)
             if (plan[i].key == k)
                 read_value(key, plan[i].name, plan[i].slot);
         RegCloseKey(key);
+        /* Deleted between the open and a read: the key is not there (its
+         * re-creation is signalled to the watcher), not unreadable. */
+        for (i = 0; i < n; i++)
+            if (plan[i].key == k && plan[i].slot->presence == EPG_UNREADABLE &&
+                plan[i].slot->error == ERROR_KEY_DELETED)
+                break;
+        if (i < n) {
+            for (i = 0; i < n; i++)
+                if (plan[i].key == k)
+                    epg_reading_free(plan[i].slot);
+            epg_key_status_set(&s->keys[k], EPG_KEY_MISSING, 0, NULL);
+        }
     }
 }
 

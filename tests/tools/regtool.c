@@ -14,7 +14,9 @@
  *   regtool script <file>
  *       Runs many steps in one process, one per line, fields separated by
  *       tabs: put<TAB>key<TAB>value<TAB>type<TAB>hex|fill<TAB>..., 
- *       delete<TAB>key<TAB>value, deletekey<TAB>key, sleep<TAB>ms.
+ *       delete<TAB>key<TAB>value, deletekey<TAB>key, deletetree<TAB>key
+ *       (the key and everything under it, as "reg delete /f" does),
+ *       createkey<TAB>key, sleep<TAB>ms.
  *   regtool proc <image name>
  *       Prints "<pid> <handle count>" of the first process with that image
  *       name.
@@ -214,6 +216,15 @@ static int script(const WCHAR *file)
             }
         } else if (!wcscmp(fields[0], L"deletekey") && n == 2) {
             RegDeleteKeyW(HKEY_LOCAL_MACHINE, fields[1]);
+        } else if (!wcscmp(fields[0], L"deletetree") && n == 2) {
+            /* RegDeleteTreeW: Windows 6.0 and later; a test tool only. */
+            RegDeleteTreeW(HKEY_LOCAL_MACHINE, fields[1]);
+            RegDeleteKeyW(HKEY_LOCAL_MACHINE, fields[1]);
+        } else if (!wcscmp(fields[0], L"createkey") && n == 2) {
+            HKEY k;
+            if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, fields[1], 0, NULL, 0, KEY_WRITE,
+                                NULL, &k, NULL) == ERROR_SUCCESS)
+                RegCloseKey(k);
         } else if (!wcscmp(fields[0], L"sleep") && n == 2) {
             Sleep((DWORD)wcstoul(fields[1], NULL, 10));
         } else {

@@ -391,6 +391,29 @@ static void shorter_window_applies_at_once(void)
     world_free(&w);
 }
 
+/* The setting changed inside the long window it opened. */
+static void settings_change_is_read_inside_a_window(void)
+{
+    static rec r;
+    world w;
+    uint32_t settings = 1u << epg_key_of_role(EPG_KEY_SETTINGS);
+    uint32_t is = 1u << key_of("is-tcpip-port");
+
+    world_init(&w, &r, 0);
+    td_dword(&w.snap->settings[EPG_SET_COALESCE_MS], 60000);
+    world_check(&w);
+    CHECK_INT(epg_monitor_change(&w.m, is, 10000), is);     /* opens 60 s */
+    world_check(&w);
+    CHECK_INT(epg_monitor_deadline(&w.m), 70000);
+    CHECK_INT(epg_monitor_change(&w.m, is, 10100), 0);       /* folded */
+    epg_reading_free(&w.snap->settings[EPG_SET_COALESCE_MS]);
+    CHECK_INT(epg_monitor_change(&w.m, settings, 10200), settings | is);
+    w.now = 10200;
+    world_check(&w);
+    CHECK_INT(epg_monitor_deadline(&w.m), 10200);           /* cut to 200 ms */
+    world_free(&w);
+}
+
 static void flood_limit_applies_at_once(void)
 {
     static rec r;
@@ -505,6 +528,7 @@ int main(void)
     RUN(unreadable_keys_are_retried_with_back_off);
     RUN(coalescing_reads_what_changed);
     RUN(shorter_window_applies_at_once);
+    RUN(settings_change_is_read_inside_a_window);
     RUN(flood_limit_applies_at_once);
     RUN(flood_limit_by_severity);
     RUN(raise_and_clear_cancel_out_while_owed);

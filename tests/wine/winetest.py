@@ -309,23 +309,25 @@ _STRING = re.compile(r'^([0-9a-f]+):(?:err|warn|trace):eventlog:ReportEventW '
                      r'L"(.*)"(\.\.\.)?$')
 
 
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+
+
 def unescape_debugstr(s):
-    """Undoes Wine's debugstr_w escaping."""
+    """Undoes Wine's debugstr_w escaping: \\n, \\r, \\t, \\" and \\\\ as
+    in C, and every other character below 0x20 or above 0x7e as a backslash
+    and four hex digits (wine-notes.md item 14; not octal).  A backslash in
+    the string itself is always doubled, so a backslash followed by four
+    hex digits is always an escape."""
     out, i = [], 0
+    simple = {"n": "\n", "r": "\r", "t": "\t"}
     while i < len(s):
         c = s[i]
         if c == "\\" and i + 1 < len(s):
             n = s[i + 1]
-            if n == "n":
-                out.append("\n"); i += 2; continue
-            if n == "r":
-                out.append("\r"); i += 2; continue
-            if n == "t":
-                out.append("\t"); i += 2; continue
-            if n == "x" and re.match(r"[0-9a-fA-F]{4}", s[i + 2:i + 6]):
-                out.append(chr(int(s[i + 2:i + 6], 16))); i += 6; continue
-            if re.match(r"[0-7]{3}", s[i + 1:i + 4]):
-                out.append(chr(int(s[i + 1:i + 4], 8))); i += 4; continue
+            if n in simple:
+                out.append(simple[n]); i += 2; continue
+            if _HEX4.fullmatch(s[i + 1:i + 5]):
+                out.append(chr(int(s[i + 1:i + 5], 16))); i += 5; continue
             out.append(n); i += 2; continue
         out.append(c)
         i += 1
@@ -429,19 +431,34 @@ def has(eid, *needles):
     return pred
 
 
-def settle(log, quiet=0.6, timeout=10.0):
-    """Waits until no new event arrived for `quiet` seconds."""
+def settle(log, quiet=0.6, timeout=10.0, expect_quiet=True):
+    """Waits until no new event arrived for `quiet` seconds.  Running out of
+    time means events kept coming: a failed check, unless the caller said
+    that may happen (expect_quiet=False)."""
     end = time.time() + timeout
     n = log.count()
     last = time.time()
-    while time.time() < end:
+    while True:
         time.sleep(0.05)
         m = log.count()
         if m != n:
             n, last = m, time.time()
         elif time.time() - last >= quiet:
-            break
-    return n
+            return n
+        if time.time() >= end:
+            if expect_quiet:
+                check(False, "settle: events still arriving after %.1f s (%d so far)"
+                      % (timeout, n))
+            return n
+
+
+def exact(eid, strings):
+    """Predicate: event eid whose insertion strings are exactly these, in
+    this order (service mode, where the strings are known)."""
+    def pred(ev):
+        return ev.id == eid and ev.strings == list(strings)
+    pred.__doc__ = "%d with strings %r" % (eid, list(strings))
+    return pred
 
 
 def path(key, value=None):
