@@ -49,12 +49,21 @@ static int is_space(uint32_t c)
            c == 0x3000;
 }
 
-/* Classifies the text of a string value (n UTF-16 units, no NUL). */
+/* Classifies the text of a string value (n UTF-16 units, no NUL).  The
+ * decisions, each with its reason, are in docs/check-json.md ("How data is
+ * read"); the reason names the real fault, the most specific first:
+ *   - only decimal digits: a number (leading zeros allowed);
+ *   - decimal digits and white space only: "contains white space";
+ *   - a sign in front of decimal digits: "has a sign";
+ *   - "0x" and hex digits, or decimal digits mixed with the letters a-f:
+ *     "looks hexadecimal" (a word such as "abc" or "face" made only of
+ *     those letters is not taken for hex: nobody types a port that way);
+ *   - anything else: "not a number". */
 static void parse_text(const uint8_t *s, size_t n, epg_port_value *out)
 {
     size_t i = 0, count = 0;
-    int digits = 1, space = 0, sign = 0, hexish = 1, hex_letter = 0;
-    int prefix = 0, huge = 0;
+    size_t digits = 0, spaces = 0, hex_letters = 0, others = 0;
+    int sign = 0, prefix = 0, huge = 0;
     uint64_t value = 0;
 
     if (n == 0) {
@@ -69,31 +78,33 @@ static void parse_text(const uint8_t *s, size_t n, epg_port_value *out)
         uint32_t c = epg_utf16_next(s, n, &i);
         size_t at = count++;
 
-        if (is_space(c))
-            space = 1;
-        if ((c == '+' || c == '-') && at == 0)
+        if (is_digit(c)) {
+            digits++;
+            if (value <= UINT64_C(999999999999))
+                value = value * 10 + (c - '0');
+            else
+                huge = 1;   /* too many digits to hold; certainly above 65535 */
+        } else if (is_space(c)) {
+            spaces++;
+        } else if ((c == '+' || c == '-') && at == 0) {
             sign = 1;
-        if (!is_digit(c)) {
-            digits = 0;
-            if (!(is_hex_letter(c) || (prefix && at == 1)))
-                hexish = 0;
-            else if (is_hex_letter(c))
-                hex_letter = 1;
-        } else if (value <= UINT64_C(999999999999)) {
-            value = value * 10 + (c - '0');
-        } else {
-            huge = 1;   /* too many digits to hold; certainly above 65535 */
+        } else if (is_hex_letter(c)) {
+            hex_letters++;
+        } else if (!(prefix && at == 1)) {
+            others++;
         }
     }
-    if (space)
-        set_bad(out, EPG_BAD_STRING_SPACE, 0);
-    else if (sign)
-        set_bad(out, EPG_BAD_STRING_SIGN, 0);
-    else if (!digits && hexish && (prefix || hex_letter) &&
-             count > (size_t)(prefix ? 2 : 0))
-        set_bad(out, EPG_BAD_STRING_HEX, 0);
-    else if (!digits)
+    if (others || (sign && (hex_letters || prefix)))
         set_bad(out, EPG_BAD_STRING_NOT_DECIMAL, 0);
+    else if (spaces)
+        set_bad(out, (hex_letters || prefix || (sign && !digits)) ?
+                EPG_BAD_STRING_NOT_DECIMAL : EPG_BAD_STRING_SPACE, 0);
+    else if (sign)
+        set_bad(out, digits ? EPG_BAD_STRING_SIGN : EPG_BAD_STRING_NOT_DECIMAL, 0);
+    else if (prefix)
+        set_bad(out, count > 2 ? EPG_BAD_STRING_HEX : EPG_BAD_STRING_NOT_DECIMAL, 0);
+    else if (hex_letters)
+        set_bad(out, digits ? EPG_BAD_STRING_HEX : EPG_BAD_STRING_NOT_DECIMAL, 0);
     else
         set_number(out, huge ? UINT64_MAX : value);
 }
@@ -219,8 +230,8 @@ void epg_port_reason(const epg_port_value *p, epg_buf *out)
                      "written in decimal digits, such as 6001");
         break;
     case EPG_BAD_STRING_NOT_DECIMAL:
-        epg_buf_puts(out, "the text is not a decimal number; write the port "
-                     "as plain decimal digits, such as 6001");
+        epg_buf_puts(out, "the text is not a number; write the port as "
+                     "plain decimal digits, such as 6001");
         break;
     case EPG_BAD_TOO_LARGE:
         epg_buf_printf(out, "the value is %lu bytes long, far too long to be a "

@@ -13,7 +13,7 @@ import winetest  # noqa: E402
 smoke = "--smoke" in sys.argv[1:]
 BUILD = os.path.join(ROOT, "build", "win64")
 WORK = os.path.join(ROOT, "build", "bench" + ("-smoke" if smoke else ""))
-TEMPLATE = os.path.join(BUILD, "wine", "template")
+TEMPLATE = winetest.template_for(BUILD)
 
 # (mode, full counts, smoke counts)
 RUNS = [
@@ -40,9 +40,7 @@ def machine():
 
 
 os.makedirs(WORK, exist_ok=True)
-if not os.path.isfile(os.path.join(TEMPLATE, "system.reg")):
-    print("creating the template Wine prefix (once)...", flush=True)
-    winetest.make_template(TEMPLATE)
+winetest.ensure_template(TEMPLATE, "creating the template Wine prefix (once)...")
 pfx = winetest.Prefix(os.path.join(WORK, "prefix"), TEMPLATE)
 results, failed = [], []
 try:

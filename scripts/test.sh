@@ -7,6 +7,8 @@
 #   3. the Windows x86 build (compiles; nothing runs, see cmake/)
 #   4. the fuzzer for 20 seconds
 #   5. every benchmark once with tiny counts, so they cannot rot
+# Each CTest step checks that at least as many tests ran per group as it
+# lists (tests/tools/ctest_counts.py): a test that drops out fails loudly.
 # Ends non-zero if anything failed, and says what.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,27 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh || { echo "test.sh: installing dependencies failed" >&2; exit 1; }
 
 failed=()
+mkdir -p build
+tally=build/test-tally.txt
+: > "$tally"
+
+# Runs ctest with a JUnit file and checks, per group (unit, wine,
+# installer, contract), that at least as many tests ran as listed:
+#   counted NAME GROUP=MIN[,GROUP=MIN...] -- ctest arguments
+# A test that drops out (no Wine, no MSI tool, no objdump) fails the step.
+counted() {
+    local name=$1 mins=$2
+    shift 3
+    local junit
+    junit="$PWD/build/junit-$name.xml"
+    rm -f "$junit"
+    local rc=0
+    ctest "$@" --output-junit "$junit" || rc=$?
+    # shellcheck disable=SC2086
+    python3 tests/tools/ctest_counts.py "$junit" ${mins//,/ } --tally "$tally" || rc=1
+    return $rc
+}
+
 step() {
     local name=$1
     shift
@@ -30,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    ctest --preset linux
+    counted linux unit=10,contract=4 -- --preset linux
 }
 
 win64_build() {
@@ -40,8 +63,8 @@ win64_build() {
 
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
-win64_unit() { ctest --preset win64 -L unit -j2; }
-win64_e2e() { ctest --preset win64 -L "wine|installer"; }
+win64_unit() { counted win64-unit unit=10 -- --preset win64 -L unit -j2; }
+win64_e2e() { counted win64-e2e wine=8,installer=2 -- --preset win64 -L "wine|installer"; }
 
 win32_build() {
     cmake --preset win32 >/dev/null &&
@@ -59,6 +82,11 @@ step "fuzz: 20 seconds" scripts/fuzz.sh 20
 step "benchmarks: smoke run" scripts/bench.sh --smoke
 
 echo
+read -r passed nfailed < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$tally")
+# The closing line counts the CTest tests of every step; a failed step
+# counts as one more failure, so the line never reads clean when a step
+# (the fuzzer, the benchmarks' smoke run) failed outside CTest.
+echo "total: $passed passed, $((nfailed + ${#failed[@]})) failed"
 if [ ${#failed[@]} -ne 0 ]; then
     echo "test.sh: ${#failed[@]} step(s) failed:"
     printf '  - %s\n' "${failed[@]}"

@@ -81,10 +81,16 @@ int wmain(int argc, WCHAR **argv)
             return 1;
         srand(12345);
         for (i = 0; i < count + slow; i++) {
-            if (!set_port(key, i % 2 ? BENCH_PORT_CLEAR : BENCH_PORT_CONFLICT))
-                return 1;
+            /* Published before the write, not after: the service reacts in
+             * microseconds, and a writer preempted between its write and
+             * this store (a loaded machine) made the sink see the event of
+             * change i while `written` still named change i-1, and count
+             * change i as lost.  The latency now includes RegSetValueExW
+             * itself, which is part of "write -> event" anyway. */
             sh->write_qpc[i] = qpc();
             InterlockedExchange(&sh->written, (LONG)(i + 1));
+            if (!set_port(key, i % 2 ? BENCH_PORT_CLEAR : BENCH_PORT_CONFLICT))
+                return 1;
             /* Wait for the benchmark to see it (a lost change times out and
              * is counted there), then leave a quiet gap. */
             WaitForSingleObject(ack, 2000);

@@ -217,6 +217,49 @@ static void unusable_values_warn_and_are_not_compared(void)
     epg_snapshot_free(&s);
 }
 
+/* Unusable values hold no port, so two of them can never conflict, whatever
+ * their data (both 0, both above 65535, both the same bad text). */
+static void unusable_values_never_conflict_with_each_other(void)
+{
+    epg_snapshot s;
+    epg_evaluation ev;
+
+    td_snapshot(&s);
+    td_dword(&s.values[td_value("is-tcpip-port")], 0);
+    td_dword(&s.values[td_value("sa-tcpip-port")], 0);
+    td_dword(&s.values[td_value("srs-tcpip-port")], 70000);
+    td_dword(&s.values[td_value("sa-tcpip-nspi-port")], 70000);
+    td_sz(&s.values[td_value("ab-rpctcpport")], "abc");
+    td_sz(&s.values[td_value("sa-http-port")], "abc");
+    evaluate(&s, &ev);
+    CHECK_INT(count_rule(&ev, EPG_RULE_CONFLICT), 0);
+    CHECK_INT(count_rule(&ev, EPG_RULE_INVALID_VALUE), 6);
+    CHECK_INT(ev.usable, 0);
+    epg_evaluation_free(&ev);
+    epg_snapshot_free(&s);
+}
+
+/* netsh is asked on Windows 6.0 and later while the range check is on, and
+ * never before 6.0 (no such netsh context) or with the check off. */
+static void netsh_is_needed_on_6x_only(void)
+{
+    epg_snapshot s;
+
+    td_snapshot(&s);
+    s.os_major = 6;
+    CHECK_INT(epg_needs_netsh(&s), 1);
+    s.os_major = 10;
+    CHECK_INT(epg_needs_netsh(&s), 1);
+    s.os_major = 5;
+    CHECK_INT(epg_needs_netsh(&s), 0);
+    s.os_major = 10;
+    td_dword(&s.settings[EPG_SET_CHECK_DYNAMIC_RANGE], 0);
+    CHECK_INT(epg_needs_netsh(&s), 0);
+    td_dword(&s.settings[EPG_SET_CHECK_DYNAMIC_RANGE], 1);
+    CHECK_INT(epg_needs_netsh(&s), 1);
+    epg_snapshot_free(&s);
+}
+
 static void a_conflict_outranks_warnings(void)
 {
     epg_snapshot s;
@@ -346,6 +389,8 @@ int main(void)
     RUN(exchange_2010_values);
     RUN(absent_values_are_never_compared);
     RUN(unusable_values_warn_and_are_not_compared);
+    RUN(unusable_values_never_conflict_with_each_other);
+    RUN(netsh_is_needed_on_6x_only);
     RUN(a_conflict_outranks_warnings);
     RUN(unreadable_key_outranks_everything);
     RUN(unreadable_single_value);

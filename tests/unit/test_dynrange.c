@@ -84,6 +84,40 @@ static void legacy_max_user_port_unusable(void)
     epg_reading_free(&mup);
 }
 
+/* Both ends of the documented 5000-65534 are values Windows takes: each is
+ * a configured range, not a fallback to the default. */
+static void legacy_max_user_port_bounds(void)
+{
+    epg_reading mup = { 0 }, rp = { 0 };
+    epg_dynrange_input in = legacy(&mup, &rp);
+    epg_dynrange r;
+
+    td_dword(&mup, 5000);
+    compute(&in, &r);
+    CHECK_INT(r.source, EPG_RANGE_MAXUSERPORT);
+    CHECK_INT(r.end, 5000);
+    CHECK_INT(r.notes.len, 0);
+    epg_dynrange_free(&r);
+
+    td_dword(&mup, 65534);
+    compute(&in, &r);
+    CHECK_INT(r.source, EPG_RANGE_MAXUSERPORT);
+    CHECK_INT(r.end, 65534);
+    epg_dynrange_free(&r);
+
+    td_dword(&mup, 4999);
+    compute(&in, &r);
+    CHECK_INT(r.source, EPG_RANGE_LEGACY_DEFAULT);
+    CHECK_CONTAINS(epg_buf_str(&r.notes), "4999 is outside 5000-65534");
+    epg_dynrange_free(&r);
+
+    td_dword(&mup, 65535);
+    compute(&in, &r);
+    CHECK_INT(r.source, EPG_RANGE_LEGACY_DEFAULT);
+    epg_dynrange_free(&r);
+    epg_reading_free(&mup);
+}
+
 static void legacy_reserved_ports(void)
 {
     static const char *const lines[] = { "1433-1434", "5990-6010", NULL };
@@ -288,6 +322,7 @@ int main(void)
     RUN(legacy_without_max_user_port);
     RUN(legacy_with_max_user_port);
     RUN(legacy_max_user_port_unusable);
+    RUN(legacy_max_user_port_bounds);
     RUN(legacy_reserved_ports);
     RUN(legacy_malformed_reserved_ports);
     RUN(modern_ignores_max_user_port);

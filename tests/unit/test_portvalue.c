@@ -104,9 +104,15 @@ static void hex_text_is_rejected(void)
     CHECK_BAD(parse_sz("0x1771"), EPG_BAD_STRING_HEX);
     CHECK_BAD(parse_sz("0X1771"), EPG_BAD_STRING_HEX);
     CHECK_BAD(parse_sz("1F90"), EPG_BAD_STRING_HEX);
-    CHECK_BAD(parse_sz("abc"), EPG_BAD_STRING_HEX);
+    CHECK_BAD(parse_sz("dead1"), EPG_BAD_STRING_HEX);
     CHECK_BAD(parse_sz("0x"), EPG_BAD_STRING_NOT_DECIMAL);
     CHECK_BAD(parse_sz("1771h"), EPG_BAD_STRING_NOT_DECIMAL);
+    CHECK_BAD(parse_sz("0xZZ"), EPG_BAD_STRING_NOT_DECIMAL);
+    /* Words made only of the letters a-f are words, not hex: "abc" used
+     * to be reported as "looks hexadecimal" (decision in
+     * docs/check-json.md). */
+    CHECK_BAD(parse_sz("abc"), EPG_BAD_STRING_NOT_DECIMAL);
+    CHECK_BAD(parse_sz("face"), EPG_BAD_STRING_NOT_DECIMAL);
 }
 
 static void spaces_and_signs_are_rejected(void)
@@ -119,6 +125,13 @@ static void spaces_and_signs_are_rejected(void)
     CHECK_BAD(parse_sz("+6001"), EPG_BAD_STRING_SIGN);
     CHECK_BAD(parse_sz("-1"), EPG_BAD_STRING_SIGN);
     CHECK_BAD(parse_sz("60-01"), EPG_BAD_STRING_NOT_DECIMAL);
+    CHECK_BAD(parse_sz("-"), EPG_BAD_STRING_NOT_DECIMAL);
+    CHECK_BAD(parse_sz("-0x10"), EPG_BAD_STRING_NOT_DECIMAL);
+    /* White space is named only when the rest is a decimal number; in
+     * anything else the real fault is that it is not a number. */
+    CHECK_BAD(parse_sz(" 0x1771"), EPG_BAD_STRING_NOT_DECIMAL);
+    CHECK_BAD(parse_sz("1F 90"), EPG_BAD_STRING_NOT_DECIMAL);
+    CHECK_BAD(parse_sz("- 1"), EPG_BAD_STRING_SPACE);
 }
 
 static void empty_zero_and_large_strings(void)
@@ -152,7 +165,10 @@ static void not_decimal_digits(void)
     CHECK_BAD(parse_sz("\xd9\xa6\xd9\xa0\xd9\xa0\xd9\xa1"), EPG_BAD_STRING_NOT_DECIMAL);
     CHECK_BAD(parse_sz("\xef\xbc\x96\xef\xbc\x90\xef\xbc\x90\xef\xbc\x91"),
               EPG_BAD_STRING_NOT_DECIMAL);
-    CHECK_BAD(parse_sz("six thousand"), EPG_BAD_STRING_SPACE);
+    /* Used to be "contains white space", which sends an operator looking
+     * for spaces in a value that is simply not a number. */
+    CHECK_BAD(parse_sz("six thousand"), EPG_BAD_STRING_NOT_DECIMAL);
+    CHECK_BAD(parse_sz("6001 port"), EPG_BAD_STRING_NOT_DECIMAL);
     CHECK_BAD(parse_sz("port6001"), EPG_BAD_STRING_NOT_DECIMAL);
 }
 
@@ -240,6 +256,15 @@ static void reasons_name_the_problem(void)
     free(s);
     s = reason_of(parse_sz("0x1771"));
     CHECK_CONTAINS(s, "hexadecimal");
+    free(s);
+    s = reason_of(parse_sz("six thousand"));
+    CHECK_CONTAINS(s, "the text is not a number");
+    free(s);
+    s = reason_of(parse_sz("abc"));
+    CHECK_CONTAINS(s, "the text is not a number");
+    free(s);
+    s = reason_of(parse_sz(" 6001"));
+    CHECK_CONTAINS(s, "white space");
     free(s);
     s = reason_of(parse_bytes(EPG_REG_QWORD, q, 8));
     CHECK_CONTAINS(s, "REG_QWORD data is not read as a port");

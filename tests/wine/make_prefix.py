@@ -10,15 +10,14 @@ import winetest  # noqa: E402
 
 path = sys.argv[1]
 unit = sys.argv[2] if len(sys.argv) > 2 else None
-os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-with open(path + ".lock", "w") as lock:
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    if not os.path.isfile(os.path.join(path, "system.reg")):
-        print("creating template prefix " + path, flush=True)
-        winetest.make_template(path)
-    print("template prefix ready: " + path)
-    # The unit tests run in a clone of their own, so nothing they do can
-    # touch the template.
-    if unit and not os.path.isfile(os.path.join(unit, "system.reg")):
-        winetest.clone_prefix(path, unit)
-        print("unit test prefix ready: " + unit)
+winetest.ensure_template(path, "creating template prefix " + path)
+print("template prefix ready: " + path)
+# The unit tests run in a clone of their own, so nothing they do can touch
+# the template.  Cloned under the same lock, so two callers never copy into
+# one directory at once.
+if unit:
+    with open(path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not winetest.template_ready(unit):
+            winetest.clone_prefix(path, unit)
+            print("unit test prefix ready: " + unit)

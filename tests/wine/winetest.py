@@ -90,7 +90,9 @@ def base_env(prefix):
 
 
 def make_template(path):
-    """Creates a booted prefix at path (wine-notes.md item 1)."""
+    """Creates a booted prefix at path (wine-notes.md item 1).  Callers use
+    ensure_template(), which also makes the directories and serialises
+    concurrent callers."""
     tmp = path + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     env = base_env(tmp)
@@ -102,6 +104,34 @@ def make_template(path):
         subprocess.run([WINESERVER, "-w"], env=env, stdout=log, stderr=log,
                        check=True, timeout=300)
     os.rename(tmp, path)
+
+
+def template_ready(path):
+    return os.path.isfile(os.path.join(path, "system.reg"))
+
+
+def ensure_template(path, announce=None):
+    """Makes sure the template prefix at path exists, creating it and every
+    directory above it if needed: the one place that owns the template, so
+    that any script (the demo, the benchmarks, the CTest fixture) works as
+    the first command on a clean clone.  A lock file beside it lets
+    concurrent callers (CTest with -j, two scripts) wait for one boot
+    instead of racing two wineboots into the same directory."""
+    import fcntl
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template_ready(path):
+            if announce:
+                print(announce, flush=True)
+            make_template(path)
+    return path
+
+
+def template_for(build_dir):
+    """Where a build tree keeps its template prefix (tests/CMakeLists.txt
+    sets EPG_WINE_DIR to <build>/wine)."""
+    return os.path.join(build_dir, "wine", "template")
 
 
 def clone_prefix(template, dest):
