@@ -53,6 +53,10 @@ typedef struct epg_event_def {
     uint16_t category;
     uint16_t nstrings;
     const char *symbol;     /* SymbolicName in the .mc file */
+    /* A short name per insertion string, by position, space-separated:
+     * what %1..%n mean.  docs/events.md, the .mc file and the SCOM pack
+     * are checked against these (tests/contract/check_contract.py). */
+    const char *params;
 } epg_event_def;
 
 extern const epg_event_def epg_event_defs[];
