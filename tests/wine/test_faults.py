@@ -127,7 +127,9 @@ def alive(log, what):
     settle(log)
     mark = log.count()
     run_script(["delete\t%sMSExchangeSRS\\Parameters\tTCP/IP" % SVC], "alive2.txt")
-    wait_for(log, has(1101, "6500"), timeout=1.0, after=mark)
+    ev, took = wait_for(log, has(1101, "6500"), timeout=1.0, after=mark)
+    check(ev is not None, "%s: and its end reported within 1 s (%s)" % (
+        what, "%.3f s" % took if ev else "not seen"))
     settle(log)
 
 

@@ -267,11 +267,13 @@ class Prefix:
 
     # --- sessions ----------------------------------------------------------
 
-    def start_session(self, log_path):
-        """A persistent wineserver whose services report into log_path."""
+    def start_session(self, log_path, service_trace=False):
+        """A persistent wineserver whose services report into log_path.
+        service_trace adds Wine's "service" channel, whose SetServiceStatus
+        trace lines land in the same file, in order with the events."""
         self.session_log = log_path
         e = dict(self.env)
-        e["WINEDEBUG"] = EVENTLOG_DEBUG
+        e["WINEDEBUG"] = EVENTLOG_DEBUG + (",+service" if service_trace else "")
         with open(log_path + ".server", "wb") as f:
             subprocess.run([WINESERVER, "-p"], env=e, stdout=f, stderr=f,
                            check=True)
@@ -384,7 +386,7 @@ class EventLog:
 
     def events(self):
         evs, open_ev = [], {}
-        for line in read_lines(self.path):
+        for n, line in enumerate(read_lines(self.path)):
             m = _FIXME.match(line)
             if m:
                 tid = m.group(1)
@@ -393,6 +395,7 @@ class EventLog:
                            int(m.group(4), 16), [], seq=len(evs))
                 ev.expected = int(m.group(6), 16)
                 ev.full_id = int(m.group(5), 16)
+                ev.line = n
                 evs.append(ev)
                 open_ev[tid] = ev
                 continue
@@ -407,6 +410,19 @@ class EventLog:
 
     def count(self):
         return len(self.events())
+
+    def status_reports(self):
+        """[(line number, state)] of every SetServiceStatus the service made
+        (a session started with service_trace); 4 is SERVICE_RUNNING."""
+        out = []
+        for n, line in enumerate(read_lines(self.path)):
+            m = _STATUS.match(line)
+            if m:
+                out.append((n, int(m.group(1), 16)))
+        return out
+
+
+_STATUS = re.compile(r"^[0-9a-f]+:trace:service:SetServiceStatus \S+ 0x[0-9a-f]+ 0x([0-9a-f]+) ")
 
 
 class ConsoleLog:
