@@ -5,98 +5,68 @@
 /* Sources: KB 270836 (Exchange 2000/2003 static port mappings), TechNet
  * aa998910 (RPC over HTTP ports), the Exchange Server Analyzer "Port
  * conflict" articles, and the Exchange 2010 static port articles; see
- * docs/ and ../shared/domain.md.  The Information Store values are under
+ * docs/exchange-ports.md.  The Information Store values are under
  * ParametersSystem, not Parameters. */
 const epg_watched_value epg_values[EPG_VALUE_COUNT] = {
-    { "sa-http-port", "MSExchangeSA\\Parameters", "HTTP Port",
+    { "sa-http-port", EPG_K_SA, "HTTP Port",
       "System Attendant referral (DSReferral) port for RPC over HTTP",
       EPG_EXCHANGE_2003 },
-    { "sa-rpchttp-nspi-port", "MSExchangeSA\\Parameters", "Rpc/HTTP NSPI Port",
+    { "sa-rpchttp-nspi-port", EPG_K_SA, "Rpc/HTTP NSPI Port",
       "System Attendant NSPI proxy (DSProxy) port for RPC over HTTP",
       EPG_EXCHANGE_2003 },
-    { "is-rpchttp-port", "MSExchangeIS\\ParametersSystem", "Rpc/HTTP Port",
+    { "is-rpchttp-port", EPG_K_IS, "Rpc/HTTP Port",
       "Information Store port for RPC over HTTP", EPG_EXCHANGE_2003 },
-    { "sa-tcpip-nspi-port", "MSExchangeSA\\Parameters", "TCP/IP NSPI Port",
+    { "sa-tcpip-nspi-port", EPG_K_SA, "TCP/IP NSPI Port",
       "System Attendant NSPI proxy TCP/IP port", EPG_EXCHANGE_2003 },
-    { "sa-tcpip-port", "MSExchangeSA\\Parameters", "TCP/IP Port",
+    { "sa-tcpip-port", EPG_K_SA, "TCP/IP Port",
       "System Attendant referral (RFR) TCP/IP port", EPG_EXCHANGE_2003 },
-    { "srs-tcpip-port", "MSExchangeSRS\\Parameters", "TCP/IP",
+    { "srs-tcpip-port", EPG_K_SRS, "TCP/IP",
       "Site Replication Service TCP/IP port", EPG_EXCHANGE_2003 },
-    { "is-tcpip-port", "MSExchangeIS\\ParametersSystem", "TCP/IP Port",
+    { "is-tcpip-port", EPG_K_IS, "TCP/IP Port",
       "Information Store TCP/IP port", EPG_EXCHANGE_2003 },
-    { "rpc-tcpip-port", "MSExchangeRPC\\ParametersSystem", "TCP/IP Port",
+    { "rpc-tcpip-port", EPG_K_RPC, "TCP/IP Port",
       "RPC Client Access TCP/IP port (Exchange 2010)", EPG_EXCHANGE_2010 },
-    { "ab-rpctcpport", "MSExchangeAB\\Parameters", "RpcTcpPort",
+    { "ab-rpctcpport", EPG_K_AB, "RpcTcpPort",
       "Address Book service TCP/IP port (Exchange 2010)", EPG_EXCHANGE_2010 },
 };
 
-/* Index in epg_values of the first value using v's key: a key is "new" when
- * no earlier value uses it. */
-static size_t first_value_with_key(size_t v)
-{
-    size_t i;
-
-    for (i = 0; i < v; i++)
-        if (strcmp(epg_values[i].key, epg_values[v].key) == 0)
-            return i;
-    return v;
-}
-
-static size_t exchange_key_count(void)
-{
-    size_t v, n = 0;
-
-    for (v = 0; v < EPG_VALUE_COUNT; v++)
-        if (first_value_with_key(v) == v)
-            n++;
-    return n;
-}
+/* The watched keys, under EPG_SERVICES_ROOT, indexed by epg_key_id. */
+static const struct {
+    const char *path;
+    epg_key_role role;
+} epg_keys[EPG_KEY_COUNT] = {
+    [EPG_K_SA] = { "MSExchangeSA\\Parameters", EPG_KEY_EXCHANGE },
+    [EPG_K_IS] = { "MSExchangeIS\\ParametersSystem", EPG_KEY_EXCHANGE },
+    [EPG_K_SRS] = { "MSExchangeSRS\\Parameters", EPG_KEY_EXCHANGE },
+    [EPG_K_RPC] = { "MSExchangeRPC\\ParametersSystem", EPG_KEY_EXCHANGE },
+    [EPG_K_AB] = { "MSExchangeAB\\Parameters", EPG_KEY_EXCHANGE },
+    [EPG_K_TCPIP] = { EPG_TCPIP_KEY, EPG_KEY_TCPIP },
+    [EPG_K_SETTINGS] = { EPG_SETTINGS_KEY, EPG_KEY_SETTINGS },
+};
 
 size_t epg_key_count(void)
 {
-    return exchange_key_count() + 2;
+    return EPG_KEY_COUNT;
 }
 
 size_t epg_value_key(size_t v)
 {
-    size_t i, k = 0, first = first_value_with_key(v);
-
-    for (i = 0; i < first; i++)
-        if (first_value_with_key(i) == i)
-            k++;
-    return k;
+    return (size_t)epg_values[v].key;
 }
 
 const char *epg_key_path(size_t k)
 {
-    size_t v, n = 0, ex = exchange_key_count();
-
-    if (k == ex)
-        return EPG_TCPIP_KEY;
-    if (k == ex + 1)
-        return EPG_SETTINGS_KEY;
-    for (v = 0; v < EPG_VALUE_COUNT; v++)
-        if (first_value_with_key(v) == v && n++ == k)
-            return epg_values[v].key;
-    return "";
+    return k < EPG_KEY_COUNT ? epg_keys[k].path : "";
 }
 
 epg_key_role epg_key_role_of(size_t k)
 {
-    size_t ex = exchange_key_count();
-
-    if (k == ex)
-        return EPG_KEY_TCPIP;
-    if (k == ex + 1)
-        return EPG_KEY_SETTINGS;
-    return EPG_KEY_EXCHANGE;
+    return k < EPG_KEY_COUNT ? epg_keys[k].role : EPG_KEY_EXCHANGE;
 }
 
 size_t epg_key_of_role(epg_key_role role)
 {
-    size_t ex = exchange_key_count();
-
-    return role == EPG_KEY_SETTINGS ? ex + 1 : ex;
+    return role == EPG_KEY_SETTINGS ? EPG_K_SETTINGS : EPG_K_TCPIP;
 }
 
 int epg_key_report_missing(size_t k)
@@ -106,13 +76,13 @@ int epg_key_report_missing(size_t k)
 
 void epg_value_path(size_t v, epg_buf *out)
 {
-    epg_buf_printf(out, "%s\\%s\\%s", EPG_DISPLAY_ROOT, epg_values[v].key,
+    epg_buf_printf(out, "%s\\%s\\%s", EPG_DISPLAY_ROOT, epg_key_path(epg_values[v].key),
                    epg_values[v].name);
 }
 
 void epg_value_short_path(size_t v, epg_buf *out)
 {
-    epg_buf_printf(out, "%s\\%s", epg_values[v].key, epg_values[v].name);
+    epg_buf_printf(out, "%s\\%s", epg_key_path(epg_values[v].key), epg_values[v].name);
 }
 
 void epg_key_display_path(size_t k, epg_buf *out)

@@ -2,7 +2,7 @@
  * are excluded from it.  A static Exchange port inside the range can be taken
  * by another program's outbound connection before Exchange starts (KB 194952).
  *
- * Where the range comes from (domain.md):
+ * Where the range comes from (docs/exchange-ports.md):
  *   before Windows 6.0   1025..MaxUserPort (default 5000) minus ReservedPorts
  *   Windows 6.0 and on   the operator's override under our Parameters key,
  *                        else what netsh reports, else 49152-65535 (KB 929851)

@@ -120,15 +120,6 @@ static void init_bufs(epg_buf *b, size_t n)
         epg_buf_init(&b[i]);
 }
 
-void epg_conflict_sentence(const epg_finding *f, epg_buf *out)
-{
-    epg_buf_printf(out, "Port %u is held by both ", (unsigned)f->port);
-    epg_value_path(f->a, out);
-    epg_buf_printf(out, " (%s) and ", epg_values[f->a].component);
-    epg_value_path(f->b, out);
-    epg_buf_printf(out, " (%s).", epg_values[f->b].component);
-}
-
 /* Days from 1970-01-01 to a civil date (H. Hinnant's algorithm, inverted). */
 void epg_format_utc(int64_t t, epg_buf *out)
 {

@@ -95,8 +95,6 @@ int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event
 int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
                          epg_event *e);
 
-/* Shared wording, also used by the check report. */
-void epg_conflict_sentence(const epg_finding *f, epg_buf *out);
 /* "YYYY-MM-DD hh:mm:ss UTC" */
 void epg_format_utc(int64_t unix_seconds, epg_buf *out);
 

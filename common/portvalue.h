@@ -1,5 +1,5 @@
 /* Turning a registry reading into a TCP port, or into the precise reason it
- * is not one.  The rules follow domain.md "Ports as data": REG_DWORD is the
+ * is not one.  The rules follow docs/exchange-ports.md "Ports as data": REG_DWORD is the
  * norm, a REG_SZ/REG_EXPAND_SZ of plain decimal digits is accepted (Exchange
  * 2010 writes RpcTcpPort that way), everything else is unusable and takes
  * part in no comparison. */

@@ -20,10 +20,4 @@ void epg_report_text(const epg_snapshot *snap, const epg_evaluation *ev,
 void epg_report_json(const epg_snapshot *snap, const epg_evaluation *ev,
                      epg_buf *out);
 
-/* The sentence for one finding, as in the report's findings list. */
-void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
-                          const epg_evaluation *ev, epg_buf *out);
-/* What to do about a conflict (the Exchange Server Analyzer's remedy). */
-void epg_conflict_remedy(const epg_finding *f, epg_buf *out);
-
 #endif

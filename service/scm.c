@@ -26,44 +26,54 @@
 #define STOP_WAIT_HINT_MS 2000
 #define PROGRESS_MS 500
 
-static SERVICE_STATUS_HANDLE g_handle;
-static SERVICE_STATUS g_status;
-static CRITICAL_SECTION g_status_lock;
-static HANDLE g_stop;
+/* What the handler and ServiceMain share; the handler gets it through its
+ * context argument (RegisterServiceCtrlHandlerExW), not through globals. */
+typedef struct scm_state {
+    SERVICE_STATUS_HANDLE handle;
+    SERVICE_STATUS status;
+    CRITICAL_SECTION lock;
+    HANDLE stop;
+} scm_state;
 
-static void report_status(DWORD state, DWORD exit_code, DWORD wait_hint)
+static void report_status(scm_state *sc, DWORD state, DWORD exit_code, DWORD wait_hint)
 {
-    EnterCriticalSection(&g_status_lock);
+    SERVICE_STATUS *st = &sc->status;
+
+    EnterCriticalSection(&sc->lock);
     /* Never go back from stopping to starting. */
-    if (!(g_status.dwCurrentState == SERVICE_STOP_PENDING &&
+    if (!(st->dwCurrentState == SERVICE_STOP_PENDING &&
           state == SERVICE_START_PENDING)) {
-        g_status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
-        g_status.dwCurrentState = state;
-        g_status.dwWin32ExitCode = exit_code;
-        g_status.dwServiceSpecificExitCode = 0;
-        g_status.dwWaitHint = wait_hint;
-        g_status.dwControlsAccepted =
+        st->dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+        st->dwCurrentState = state;
+        st->dwWin32ExitCode = exit_code;
+        st->dwServiceSpecificExitCode = 0;
+        st->dwWaitHint = wait_hint;
+        st->dwControlsAccepted =
             state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
         if (state == SERVICE_RUNNING || state == SERVICE_STOPPED)
-            g_status.dwCheckPoint = 0;
+            st->dwCheckPoint = 0;
         else
-            g_status.dwCheckPoint++;
-        SetServiceStatus(g_handle, &g_status);
+            st->dwCheckPoint++;
+        /* Nobody reads a service's stderr; the SCM's own log then shows
+         * the service as hung, which is the best that can be done. */
+        if (!SetServiceStatus(sc->handle, st))
+            report_error("SetServiceStatus", GetLastError());
     }
-    LeaveCriticalSection(&g_status_lock);
+    LeaveCriticalSection(&sc->lock);
 }
 
 static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
                                    LPVOID context)
 {
+    scm_state *sc = context;
+
     (void)type;
     (void)data;
-    (void)context;
     switch (control) {
     case SERVICE_CONTROL_STOP:
     case SERVICE_CONTROL_SHUTDOWN:
-        report_status(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
-        SetEvent(g_stop);
+        report_status(sc, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+        SetEvent(sc->stop);
         return NO_ERROR;
     case SERVICE_CONTROL_INTERROGATE:
         return NO_ERROR;
@@ -75,19 +85,19 @@ static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
 /* Waits for one of h while keeping the SCM informed: while the service is
  * in a pending state, each PROGRESS_MS raises that state's checkpoint.
  * Returns the index of the handle that was signalled. */
-static DWORD wait_reporting(HANDLE *h, DWORD n)
+static DWORD wait_reporting(scm_state *sc, HANDLE *h, DWORD n)
 {
     for (;;) {
         DWORD r = WaitForMultipleObjects(n, h, FALSE, PROGRESS_MS), state;
         if (r != WAIT_TIMEOUT)
             return r - WAIT_OBJECT_0;
-        EnterCriticalSection(&g_status_lock);
-        state = g_status.dwCurrentState;
-        LeaveCriticalSection(&g_status_lock);
+        EnterCriticalSection(&sc->lock);
+        state = sc->status.dwCurrentState;
+        LeaveCriticalSection(&sc->lock);
         if (state == SERVICE_START_PENDING)
-            report_status(state, NO_ERROR, START_WAIT_HINT_MS);
+            report_status(sc, state, NO_ERROR, START_WAIT_HINT_MS);
         else if (state == SERVICE_STOP_PENDING)
-            report_status(state, NO_ERROR, STOP_WAIT_HINT_MS);
+            report_status(sc, state, NO_ERROR, STOP_WAIT_HINT_MS);
     }
 }
 
@@ -97,17 +107,25 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     engine_config cfg;
     HANDLE ready = NULL, thread = NULL, waits[2];
     DWORD err = 0, code = 0;
+    /* Lives until the process ends: the SCM may call the handler until
+     * SERVICE_STOPPED is reported, and the dispatcher returns after it. */
+    static scm_state state;
+    scm_state *sc = &state;
 
     (void)argc;
     (void)argv;
-    g_handle = RegisterServiceCtrlHandlerExW(L"" EPG_SERVICE_NAME, control_handler, NULL);
-    if (!g_handle)
+    memset(sc, 0, sizeof *sc);
+    InitializeCriticalSection(&sc->lock);
+    sc->handle = RegisterServiceCtrlHandlerExW(L"" EPG_SERVICE_NAME, control_handler, sc);
+    if (!sc->handle) {
+        report_error("RegisterServiceCtrlHandlerEx", GetLastError());
         return;     /* nobody to tell; the SCM logs the failed start */
-    report_status(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
+    }
+    report_status(sc, SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
 
-    g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    sc->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     ready = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!g_stop || !ready) {
+    if (!sc->stop || !ready) {
         err = GetLastError();
         goto out;
     }
@@ -116,7 +134,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     if (eventlog_open(&log) != 0)
         log.source = NULL;
     memset(&cfg, 0, sizeof cfg);
-    cfg.stop = g_stop;
+    cfg.stop = sc->stop;
     cfg.ready = ready;
     cfg.version = EPG_VERSION;
     cfg.sink.fn = eventlog_emit;
@@ -129,9 +147,9 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     }
     waits[0] = ready;
     waits[1] = thread;
-    if (wait_reporting(waits, 2) == 0) {
-        report_status(SERVICE_RUNNING, NO_ERROR, 0);
-        wait_reporting(&thread, 1);
+    if (wait_reporting(sc, waits, 2) == 0) {
+        report_status(sc, SERVICE_RUNNING, NO_ERROR, 0);
+        wait_reporting(sc, &thread, 1);
     }
     /* The engine has returned: stopped on request, or failed to start. */
     GetExitCodeThread(thread, &code);
@@ -144,7 +162,7 @@ out:
         CloseHandle(ready);
     /* The SCM records a non-zero exit code and logs it (event 7023/7024
      * with the error's text). */
-    report_status(SERVICE_STOPPED, err, 0);
+    report_status(sc, SERVICE_STOPPED, err, 0);
 }
 
 int cmd_service(int argc, WCHAR **argv)
@@ -156,7 +174,6 @@ int cmd_service(int argc, WCHAR **argv)
 
     (void)argc;
     (void)argv;
-    InitializeCriticalSection(&g_status_lock);
     if (!StartServiceCtrlDispatcherW(table)) {
         DWORD e = GetLastError();
         if (e == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {

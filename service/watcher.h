@@ -13,8 +13,8 @@
  * key and its ancestors deleted and re-created in any order and at any speed
  * are followed.  Deleting a watched key does not signal its own
  * notification on Wine 8.0, and Windows does not document that it does
- * (the RegNotifyChangeKeyValue reference says nothing of it;
- * tests/wine/test_watch.py shows Wine); the watch one level up sees it.
+ * (the RegNotifyChangeKeyValue reference says nothing of it; docs/wine.md
+ * item 6); the watch one level up sees it.
  *
  * No recursive watch is ever set above a watched key's parent: on Windows
  * Server 2016 and later Services\bam\State\UserSettings is written on every

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Wine harness reads insertion strings from Wine's debug channel, where
 debugstr_w writes every character outside 0x20..0x7e as a backslash and four
-hex digits (wine-notes.md item 14).  These lines are what Wine 8.0 printed
+hex digits (docs/wine.md item 14).  These lines are what Wine 8.0 printed
 for strings the service wrote; decoding them must give the strings back."""
 import os
 import sys

@@ -16,7 +16,9 @@
  *       tabs: put<TAB>key<TAB>value<TAB>type<TAB>hex|fill<TAB>..., 
  *       delete<TAB>key<TAB>value, deletekey<TAB>key, deletetree<TAB>key
  *       (the key and everything under it, as "reg delete /f" does),
- *       createkey<TAB>key, sleep<TAB>ms.
+ *       createkey<TAB>key, sleep<TAB>ms; and, for random sequences where
+ *       a step may meet a key that is gone or denied, tryput (put that may
+ *       fail), deny<TAB>key and allow<TAB>key (may fail likewise).
  *   regtool proc <image name>
  *       Prints "<pid> <handle count>" of the first process with that image
  *       name.
@@ -207,6 +209,12 @@ static int script(const WCHAR *file)
         }
         if (!wcscmp(fields[0], L"put")) {
             rc = put(n - 1, fields + 1);
+        } else if (!wcscmp(fields[0], L"tryput")) {
+            (void)put(n - 1, fields + 1);
+        } else if (!wcscmp(fields[0], L"deny") && n == 2) {
+            (void)set_dacl(fields[1], L"D:(D;;KA;;;WD)");
+        } else if (!wcscmp(fields[0], L"allow") && n == 2) {
+            (void)set_dacl(fields[1], L"D:(A;;KA;;;WD)");
         } else if (!wcscmp(fields[0], L"delete") && n == 3) {
             HKEY key;
             if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, fields[1], 0,

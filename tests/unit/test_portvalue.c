@@ -1,4 +1,4 @@
-/* Every row of domain.md "Ports as data", and how data is shown. */
+/* Every row of docs/exchange-ports.md "Ports as data", and how data is shown. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -2,7 +2,7 @@
 """Faults and bad input against the installed service, under Wine:
 
   * every watched value set, in turn, to each registry type and edge datum
-    of domain.md "Ports as data" (with exact bytes, a megabyte included):
+    of docs/exchange-ports.md "Ports as data" (with exact bytes, a megabyte included):
     the right event, no crash, the other values still checked;
   * a key made unreadable by its ACL while watched, and at start: 1300 with
     the Win32 code and text, 1301 when it is readable again;
@@ -51,7 +51,7 @@ def u16(s, nul=True):
     return s.encode("utf-16-le") + (b"\0\0" if nul else b"")
 
 
-# domain.md "Ports as data": (what, type, data, fragment of the reason)
+# docs/exchange-ports.md "Ports as data": (what, type, data, fragment of the reason)
 CASES = [
     ("REG_DWORD 0", 4, struct.pack("<I", 0), "0 is not a port number"),
     ("REG_DWORD 65536", 4, struct.pack("<I", 65536), "65536 is above 65535"),

@@ -2,7 +2,7 @@
 """The service end to end under Wine: installed with its own install
 command, started by the SCM (sc start), driven by registry changes made with
 reg.exe, stopped, uninstalled.  Events are read from Wine's eventlog debug
-channel, where ReportEventW prints them (wine-notes.md item 4)."""
+channel, where ReportEventW prints them (docs/wine.md item 4)."""
 import os
 import sys
 import time

@@ -78,7 +78,7 @@ def check_exit():
 
 
 def poke():
-    """Wine does not signal REG_NOTIFY_CHANGE_SECURITY (wine-notes.md), so
+    """Wine does not signal REG_NOTIFY_CHANGE_SECURITY (docs/wine.md), so
     after each DACL change a sibling key is created and deleted under
     MSExchangeIS: the change the service retries on, as it would on
     Windows for the ACL change itself."""

@@ -2,7 +2,7 @@
 
 Every test gets its own Wine prefix, cloned from a template made once per
 build (tests/wine/make_prefix.py), and its own wineserver.  The traps of
-../shared/wine-notes.md are handled here, once:
+docs/wine.md are handled here, once:
 
   * never a pipe to a wine process (the wineserver would inherit it and the
     pipe would never close): every command writes to files;
@@ -90,7 +90,7 @@ def base_env(prefix):
 
 
 def make_template(path):
-    """Creates a booted prefix at path (wine-notes.md item 1).  Callers use
+    """Creates a booted prefix at path (docs/wine.md item 1).  Callers use
     ensure_template(), which also makes the directories and serialises
     concurrent callers."""
     tmp = path + ".tmp"
@@ -347,7 +347,7 @@ _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
 def unescape_debugstr(s):
     """Undoes Wine's debugstr_w escaping: \\n, \\r, \\t, \\" and \\\\ as
     in C, and every other character below 0x20 or above 0x7e as a backslash
-    and four hex digits (wine-notes.md item 14; not octal).  A backslash in
+    and four hex digits (docs/wine.md item 14; not octal).  A backslash in
     the string itself is always doubled, so a backslash followed by four
     hex digits is always an escape."""
     out, i = [], 0
@@ -411,18 +411,30 @@ class EventLog:
     def count(self):
         return len(self.events())
 
-    def status_reports(self):
-        """[(line number, state)] of every SetServiceStatus the service made
-        (a session started with service_trace); 4 is SERVICE_RUNNING."""
-        out = []
+    def status_reports(self, name="ExchPortGuard"):
+        """[(line number, state)] of every SetServiceStatus the named
+        service made (a session started with service_trace); 4 is
+        SERVICE_RUNNING.  Other services (winedevice, ...) report too: the
+        service's status handle is the one its thread used right after
+        RegisterServiceCtrlHandlerExW for that name."""
+        out, tid, handle = [], None, None
         for n, line in enumerate(read_lines(self.path)):
+            m = _REGISTER.match(line)
+            if m and m.group(2) == name:
+                tid = m.group(1)
+                continue
             m = _STATUS.match(line)
-            if m:
-                out.append((n, int(m.group(1), 16)))
+            if not m:
+                continue
+            if handle is None and m.group(1) == tid:
+                handle = m.group(2)
+            if handle is not None and m.group(2) == handle:
+                out.append((n, int(m.group(3), 16)))
         return out
 
 
-_STATUS = re.compile(r"^[0-9a-f]+:trace:service:SetServiceStatus \S+ 0x[0-9a-f]+ 0x([0-9a-f]+) ")
+_REGISTER = re.compile(r'^([0-9a-f]+):trace:service:RegisterServiceCtrlHandlerExW L"([^"]*)"')
+_STATUS = re.compile(r"^([0-9a-f]+):trace:service:SetServiceStatus (\S+) 0x[0-9a-f]+ 0x([0-9a-f]+) ")
 
 
 class ConsoleLog:
