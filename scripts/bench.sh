@@ -5,17 +5,33 @@
 #                              quotes them)
 #   scripts/bench.sh --smoke   tiny counts, so the benchmarks cannot rot;
 #                              only correctness is judged (scripts/test.sh)
-# The full run also runs the mutation score (scripts/mutants.sh), which
-# takes minutes and so stays out of scripts/test.sh and CI.
+# The full run also runs the state-equivalence oracle with 5,000 random
+# steps (tests/wine/test_oracle.py; scripts/test.sh runs 200) and the
+# mutation score (scripts/mutants.sh), which take minutes and so stay out of
+# scripts/test.sh and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
 cmake --preset win64 >/dev/null
-cmake --build --preset win64 --target exchportguard bench bench_writer >/dev/null
+cmake --build --preset win64 --target exchportguard bench bench_writer regtool >/dev/null
 rc=0
 python3 scripts/bench.py "$@" || rc=$?
 if [ "${1:-}" != "--smoke" ]; then
+    echo "== state-equivalence oracle, 5,000 steps"
+    python3 - <<'PY' || rc=1
+import os, subprocess, sys
+sys.path.insert(0, "tests/wine")
+import winetest
+build = os.path.abspath("build/win64")
+template = winetest.template_for(build)
+winetest.ensure_template(template, "creating the template Wine prefix (once)...")
+sys.exit(subprocess.call([sys.executable, "tests/wine/test_oracle.py",
+    "--exe", os.path.join(build, "service", "exchportguard.exe"),
+    "--tools", os.path.join(build, "tests", "tools"),
+    "--template", template, "--work", os.path.abspath("build/bench/oracle"),
+    "--steps", "5000", "--bursts", "100"]))
+PY
     echo "== mutation score (scripts/mutants.sh)"
     scripts/mutants.sh || rc=1
 fi
