@@ -32,6 +32,11 @@ int epg_coalesce_change(epg_coalescer *c, uint64_t now)
     return 1;
 }
 
+void epg_coalesce_flush(epg_coalescer *c)
+{
+    c->pending = 0;
+}
+
 uint64_t epg_coalesce_deadline(const epg_coalescer *c)
 {
     return c->open ? c->window_end : UINT64_MAX;

@@ -27,6 +27,9 @@ void epg_coalesce_init(epg_coalescer *c, uint32_t window_ms);
 void epg_coalesce_set_window(epg_coalescer *c, uint32_t window_ms);
 /* A change arrived at now; returns 1 when it must be checked now. */
 int epg_coalesce_change(epg_coalescer *c, uint64_t now);
+/* The folded changes were checked outside the window's rhythm (a settings
+ * change read at once): nothing is pending any more. */
+void epg_coalesce_flush(epg_coalescer *c);
 /* When the caller must call epg_coalesce_timer, or UINT64_MAX for never. */
 uint64_t epg_coalesce_deadline(const epg_coalescer *c);
 /* Time passed; returns 1 when the folded changes must be checked now. */

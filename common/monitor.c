@@ -81,6 +81,9 @@ uint32_t epg_monitor_change(epg_monitor *m, uint32_t keys, uint64_t now)
      * out the window it opened. */
     if (!due && !(keys & (1u << epg_key_of_role(EPG_KEY_SETTINGS))))
         return 0;
+    /* Everything pending is read now; the window's end must not open a
+     * new window (perhaps a minute long) for changes already read. */
+    epg_coalesce_flush(&m->co);
     keys = m->pending;
     m->pending = 0;
     return keys;
@@ -160,8 +163,6 @@ static int still_unknown(const epg_monitor *m, const epg_finding *f)
         return (s->max_user_port.presence == EPG_UNREADABLE ||
                 s->reserved_ports.presence == EPG_UNREADABLE) &&
                ports[f->a].status == EPG_PORT_OK && ports[f->a].port == f->port;
-    case EPG_RULE_KEY_MISSING:
-        return s->keys[f->a].state == EPG_KEY_ERROR;
     default:
         return 0;
     }

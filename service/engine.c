@@ -92,7 +92,9 @@ static DWORD engine_loop(engine *e)
         if (r > WAIT_OBJECT_0 && r < WAIT_OBJECT_0 + n) {
             /* Re-arm first, then read: nothing changed after the re-arm
              * can be missed. */
-            read_and_check(e, epg_monitor_change(&e->m, watcher_service(&e->w), now));
+            uint32_t keys = watcher_service(&e->w, handles + 1, n - 1,
+                                            r - WAIT_OBJECT_0 - 1);
+            read_and_check(e, epg_monitor_change(&e->m, keys, now));
         }
         if (now >= epg_monitor_deadline(&e->m)) {
             uint32_t keys = epg_monitor_tick(&e->m, now);

@@ -234,11 +234,6 @@ size_t watcher_handles(const watcher *w, HANDLE *out, size_t max)
     return n;
 }
 
-static int signalled(HANDLE h)
-{
-    return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
-}
-
 /* Whether a WATCHED chain still stands: every level's handle still names a
  * live key.  A handle to a deleted key fails every query with
  * ERROR_KEY_DELETED (RegQueryInfoKeyW), on Windows and Wine alike. */
@@ -255,57 +250,85 @@ static int chain_alive(const watch_slot *s)
     return 1;
 }
 
-uint32_t watcher_service(watcher *w)
+/* A service key appeared or went: every chain is looked at again, but only
+ * a key whose chain changed counts as changed.  Another service installed
+ * must not cost a re-read of everything (and a netsh run). */
+static uint32_t root_fired(watcher *w)
 {
     uint32_t changed = 0;
-    size_t k, i;
+    size_t k;
 
-    if (signalled(w->root_event)) {
-        /* A service key appeared or went: every chain is looked at again,
-         * but only a key whose chain changed counts as changed.  Another
-         * service installed must not cost a re-read of everything (and a
-         * netsh run). */
-        ResetEvent(w->root_event);
-        if (arm_root(w) != ERROR_SUCCESS)
-            SetEvent(w->root_event);    /* try again at once */
-        for (k = 0; k < w->count; k++) {
-            watch_slot *s = &w->slots[k];
-            watch_state before = s->state;
-            if (chain_alive(s))
-                continue;
-            resolve(w, s);
-            if (s->state != before || s->state == WATCH_WATCHED)
-                changed |= 1u << k;
-        }
-    }
+    ResetEvent(w->root_event);
+    if (arm_root(w) != ERROR_SUCCESS)
+        SetEvent(w->root_event);    /* try again at the next pass */
     for (k = 0; k < w->count; k++) {
         watch_slot *s = &w->slots[k];
-        uint32_t fired = 0;
-
-        for (i = 0; i < s->depth; i++)
-            if (signalled(s->event[i]))
-                fired |= 1u << i;
-        if (!fired)
+        watch_state before = s->state;
+        if (chain_alive(s))
             continue;
-        if (chain_alive(s)) {
-            /* Same keys as before: re-arm what fired and read the key
-             * again.  A level above fires for the key's siblings too
-             * (MSExchangeIS\Probe), and that is also when an ACL change
-             * Wine does not signal gets its retry (docs/events.md, 1300). */
-            for (i = 0; i < s->depth; i++) {
-                if (!(fired & (1u << i)))
-                    continue;
-                ResetEvent(s->event[i]);
-                if (arm_level(s, i) != ERROR_SUCCESS)
-                    break;
-            }
-            if (i == s->depth) {
-                changed |= 1u << k;
-                continue;
-            }
-        }
         resolve(w, s);
-        changed |= 1u << k;
+        if (s->state != before || s->state == WATCH_WATCHED)
+            changed |= 1u << k;
+    }
+    return changed;
+}
+
+/* Level i of slot s fired.  Returns the slot's bit: its key is read again. */
+static uint32_t level_fired(watcher *w, size_t k, size_t i)
+{
+    watch_slot *s = &w->slots[k];
+
+    ResetEvent(s->event[i]);
+    if (s->state == WATCH_WATCHED && (is_key_level(s, i) || chain_alive(s))) {
+        /* The same keys as before: re-arm what fired and read the key
+         * again.  A level above fires for the key's siblings too
+         * (MSExchangeIS\Probe), and that is also when an ACL change Wine
+         * does not signal gets its retry (docs/events.md, 1300).  A key
+         * deleted under its watch fails the re-arm (ERROR_KEY_DELETED). */
+        if (arm_level(s, i) == ERROR_SUCCESS)
+            return 1u << k;
+    }
+    resolve(w, s);
+    return 1u << k;
+}
+
+/* Which watch a handle belongs to: the root (k == count), or slot k level i. */
+static int owner(const watcher *w, HANDLE h, size_t *k, size_t *i)
+{
+    if (h == w->root_event) {
+        *k = w->count;
+        return 1;
+    }
+    for (*k = 0; *k < w->count; ++*k)
+        for (*i = 0; *i < w->slots[*k].depth; ++*i)
+            if (w->slots[*k].event[*i] == h)
+                return 1;
+    return 0;
+}
+
+uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fired)
+{
+    uint32_t changed = 0;
+    size_t pass;
+
+    /* The handle the wait reported, then whatever else is signalled, one
+     * wait with no timeout each: one call to learn that nothing else
+     * fired, rather than one per handle.  Every fired event is reset as it
+     * is handled; the bound keeps a watch that cannot be re-armed from
+     * spinning here (it is tried again at the next wake-up). */
+    for (pass = 0; pass <= n; pass++) {
+        size_t k, i;
+        DWORD r;
+
+        if (pass > 0) {
+            r = WaitForMultipleObjects((DWORD)n, handles, FALSE, 0);
+            if (r >= WAIT_OBJECT_0 + n)
+                break;
+            fired = r - WAIT_OBJECT_0;
+        }
+        if (!owner(w, handles[fired], &k, &i))
+            break;
+        changed |= k == w->count ? root_fired(w) : level_fired(w, k, i);
     }
     return changed;
 }

@@ -84,10 +84,11 @@ void watcher_free(watcher *w);
 void watcher_arm_all(watcher *w);
 /* The handles to wait on; returns how many. */
 size_t watcher_handles(const watcher *w, HANDLE *out, size_t max);
-/* Handles every signalled notification: re-arms it, or re-resolves the
- * chain when a level above the key changed.  Returns a bit per key that
- * changed. */
-uint32_t watcher_service(watcher *w);
+/* handles[fired] (of the n from watcher_handles) was signalled: handles
+ * it and every other signalled notification, re-arming each, or
+ * re-resolving the chain when a level above the key changed.  Returns a
+ * bit per key to read again. */
+uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fired);
 /* Re-resolves the keys of the mask that are not WATCHED (the monitor's
  * back-off retry). */
 void watcher_retry(watcher *w, uint32_t keys);

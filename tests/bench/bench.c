@@ -369,18 +369,21 @@ static int mode_latency(int count, int slow)
     for (i = 0; i < count; i++)
         fast[i] = b.rec.latency[i];
     qsort(fast, (size_t)count, sizeof *fast, cmp_ll);
-    verify(fl->seen == count, "the floor waiter saw every change");
+    /* The floor waiter re-arms after each signal; on a loaded machine a
+     * write can land before it has, and that change is not its to time.
+     * Its percentiles are over the changes it saw, which must be most. */
+    verify(fl->seen * 10 >= count * 9, "the floor waiter saw at least 90% of the changes");
     qsort(fl->latency, (size_t)count, sizeof *fl->latency, cmp_ll);
     e50 = ms(percentile(fast, (size_t)count, 0.50));
     e99 = ms(percentile(fast, (size_t)count, 0.99));
-    f50 = ms(percentile(fl->latency, (size_t)count, 0.50));
-    f99 = ms(percentile(fl->latency, (size_t)count, 0.99));
+    f50 = ms(percentile(fl->latency + (count - fl->seen), (size_t)fl->seen, 0.50));
+    f99 = ms(percentile(fl->latency + (count - fl->seen), (size_t)fl->seen, 0.99));
     ratio = f50 > 0 ? e50 / f50 : 0;
     printf("latency: %d isolated changes, write -> event in the sink:\n"
            "  p50 %.3f ms, p99 %.3f ms, max %.3f ms\n"
-           "  floor (a bare RegNotifyChangeKeyValue waiter, same writes): p50 %.3f ms, "
-           "p99 %.3f ms\n  engine p50 / floor p50: %.1f\n", count, e50, e99,
-           ms(fast[count - 1]), f50, f99, ratio);
+           "  floor (a bare RegNotifyChangeKeyValue waiter, same writes, %ld seen): "
+           "p50 %.3f ms, p99 %.3f ms\n  engine p50 / floor p50: %.1f\n", count, e50, e99,
+           ms(fast[count - 1]), (long)fl->seen, f50, f99, ratio);
     budget(e99 <= 1.0, "p99 <= 1 ms");
     budget(f50 > 0 && ratio <= 10.0, "engine p50 <= 10 x floor p50");
     printf("RESULT latency_floor changes=%d p50_ms=%.3f p99_ms=%.3f floor_p50_ms=%.3f "

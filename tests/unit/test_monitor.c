@@ -299,6 +299,24 @@ static void no_all_clear_at_start_while_unreadable(void)
     world_free(&w);
 }
 
+/* Access denied on a key proves that it exists: 1311 as well as 1300. */
+static void missing_key_that_turns_unreadable_exists(void)
+{
+    static rec r;
+    world w;
+    size_t ab = key_of("ab-rpctcpport");
+
+    world_init(&w, &r, 0);
+    w.snap->keys[ab].state = EPG_KEY_MISSING;
+    world_check(&w);
+    CHECK_STR(rec_ids(&r), "1310 1103");
+    rec_reset(&r);
+    deny_key(w.snap, ab);
+    world_check(&w);
+    CHECK_STR(rec_ids(&r), "1311 1300");
+    world_free(&w);
+}
+
 static void unreadable_tcpip_or_settings_does_not_block_all_clear(void)
 {
     static rec r;
@@ -411,6 +429,9 @@ static void settings_change_is_read_inside_a_window(void)
     w.now = 10200;
     world_check(&w);
     CHECK_INT(epg_monitor_deadline(&w.m), 10200);           /* cut to 200 ms */
+    /* Everything was read: the window ends without opening another. */
+    CHECK_INT(epg_monitor_tick(&w.m, 10200), 0);
+    CHECK_INT(epg_monitor_deadline(&w.m), EPG_NO_DEADLINE);
     world_free(&w);
 }
 
@@ -524,6 +545,7 @@ int main(void)
     RUN(unreadable_key_keeps_the_conflict);
     RUN(unreadable_value_keeps_its_findings);
     RUN(no_all_clear_at_start_while_unreadable);
+    RUN(missing_key_that_turns_unreadable_exists);
     RUN(unreadable_tcpip_or_settings_does_not_block_all_clear);
     RUN(unreadable_keys_are_retried_with_back_off);
     RUN(coalescing_reads_what_changed);

@@ -205,12 +205,12 @@ try:
         compared += 1
         if not ok:
             mismatches += 1
-            print("  burst %d (seed %d): the service says %s, missing %s, all-clear %s;\n"
-                  "    check says %s, missing %s, conflicts %s; unreadable %s;\n"
-                  "    steps:\n      %s" % (
-                      burst, seed, sorted(cmp_found - cmp_want), sorted(missing ^ want_missing),
-                      all_clear, sorted(cmp_want - cmp_found), sorted(want_missing),
-                      conflicts, sorted(unknown), "\n      ".join(lines)))
+            print("  burst %d (seed %d): only the service reports %s; only check finds %s;\n"
+                  "    missing keys: service %s, check %s; service all-clear %s, check "
+                  "conflicts %s; unreadable values %s;\n    steps:\n      %s" % (
+                      burst, seed, sorted(cmp_found - cmp_want), sorted(cmp_want - cmp_found),
+                      sorted(missing), sorted(want_missing), all_clear, conflicts,
+                      sorted(unknown), "\n      ".join(lines)))
     check(mismatches == 0, "after each of %d bursts (%d steps, %.0f s) the service's reported "
           "state equals check --json (seed %d; %d mismatches)"
           % (compared, done, time.time() - t0, seed, mismatches))
