@@ -23,8 +23,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (HKLM_SERVICES, OWN, Prefix, check, common_args,  # noqa: E402
-                      finish, has, path, require, settle, wait_for)
+from winetest import (HKLM_SERVICES, OWN, VALUES, Prefix, check,  # noqa: E402
+                      common_args, finish, has, path, require, settle, wait_for)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
@@ -34,17 +34,6 @@ REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\reg
 SVC = "System\\CurrentControlSet\\Services\\"
 SOURCE = HKLM_SERVICES + r"\EventLog\Application\ExchPortGuard"
 
-VALUES = [  # (key, value name), catalogue order
-    (r"MSExchangeSA\Parameters", "HTTP Port"),
-    (r"MSExchangeSA\Parameters", "Rpc/HTTP NSPI Port"),
-    (r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port"),
-    (r"MSExchangeSA\Parameters", "TCP/IP NSPI Port"),
-    (r"MSExchangeSA\Parameters", "TCP/IP Port"),
-    (r"MSExchangeSRS\Parameters", "TCP/IP"),
-    (r"MSExchangeIS\ParametersSystem", "TCP/IP Port"),
-    (r"MSExchangeRPC\ParametersSystem", "TCP/IP Port"),
-    (r"MSExchangeAB\Parameters", "RpcTcpPort"),
-]
 
 
 def u16(s, nul=True):
@@ -91,11 +80,7 @@ def dword_line(key, name, port):
 
 
 def run_script(lines, name):
-    path_ = os.path.join(pfx.tmp, name)
-    with open(path_, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    r = pfx.run(REGTOOL, "script", "C:\\epgtest\\" + name, timeout=600)
-    require(r.rc == 0, "regtool script %s ran (%r)" % (name, r))
+    pfx.script(REGTOOL, lines, name)
 
 
 def subsequence(events, expected):

@@ -27,8 +27,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (HKLM_SERVICES, OWN, Prefix, check, finish, require,  # noqa: E402
-                      settle)
+from winetest import (HKLM_SERVICES, OWN, VALUES, Prefix, check, finish,  # noqa: E402
+                      require, settle)
 
 ap = argparse.ArgumentParser()
 for a in ("--exe", "--template", "--work", "--tools", "--source"):
@@ -48,17 +48,6 @@ pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
 SVC = "System\\CurrentControlSet\\Services\\"
-VALUES = [  # catalogue order
-    (r"MSExchangeSA\Parameters", "HTTP Port"),
-    (r"MSExchangeSA\Parameters", "Rpc/HTTP NSPI Port"),
-    (r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port"),
-    (r"MSExchangeSA\Parameters", "TCP/IP NSPI Port"),
-    (r"MSExchangeSA\Parameters", "TCP/IP Port"),
-    (r"MSExchangeSRS\Parameters", "TCP/IP"),
-    (r"MSExchangeIS\ParametersSystem", "TCP/IP Port"),
-    (r"MSExchangeRPC\ParametersSystem", "TCP/IP Port"),
-    (r"MSExchangeAB\Parameters", "RpcTcpPort"),
-]
 KEYS = sorted({k for k, _ in VALUES})
 PORTS = [6001, 6002, 6003, 50000]      # 50000: inside the default dynamic range
 
@@ -188,11 +177,7 @@ try:
         for _ in range(n):
             lines += step(denied)
         done += n
-        path_ = os.path.join(pfx.tmp, "burst.txt")
-        with open(path_, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        r = pfx.run(REGTOOL, "script", r"C:\epgtest\burst.txt", timeout=300)
-        require(r.rc == 0, "burst %d ran (%r)" % (burst, r))
+        pfx.script(REGTOOL, lines, "burst%d.txt" % burst)
         settle(log, quiet=0.8, timeout=30)
         js = json.loads(pfx.run(EXE, "check", "--json").out)
         found, missing, all_clear = reported(log.events())

@@ -44,11 +44,7 @@ REACTION = 2.0
 
 
 def script(lines, name):
-    p = os.path.join(pfx.tmp, name)
-    with open(p, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    r = pfx.run(REGTOOL, "script", "C:\\epgtest\\" + name, timeout=600)
-    require(r.rc == 0, "regtool script %s ran (%r)" % (name, r))
+    pfx.script(REGTOOL, lines, name)
 
 
 def put_port(key, name, port):

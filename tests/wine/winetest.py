@@ -31,6 +31,19 @@ RPC = HKLM_SERVICES + r"\MSExchangeRPC\ParametersSystem"
 AB = HKLM_SERVICES + r"\MSExchangeAB\Parameters"
 OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
 EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog"
+# The watched values as (key under Services, value name), catalogue order
+# (common/catalogue.c).
+VALUES = [
+    (r"MSExchangeSA\Parameters", "HTTP Port"),
+    (r"MSExchangeSA\Parameters", "Rpc/HTTP NSPI Port"),
+    (r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port"),
+    (r"MSExchangeSA\Parameters", "TCP/IP NSPI Port"),
+    (r"MSExchangeSA\Parameters", "TCP/IP Port"),
+    (r"MSExchangeSRS\Parameters", "TCP/IP"),
+    (r"MSExchangeIS\ParametersSystem", "TCP/IP Port"),
+    (r"MSExchangeRPC\ParametersSystem", "TCP/IP Port"),
+    (r"MSExchangeAB\Parameters", "RpcTcpPort"),
+]
 
 
 def find_wine():
@@ -261,6 +274,16 @@ class Prefix:
         if name:
             return values.get(name)
         return values
+
+    def script(self, regtool, lines, name):
+        """Runs regtool's script mode over lines (tests/tools/regtool.c):
+        many registry steps in one process, as fast as a script would."""
+        path_ = os.path.join(self.tmp, name)
+        with open(path_, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        r = self.run(regtool, "script", "C:\\epgtest\\" + name, timeout=600)
+        require(r.rc == 0, "regtool script %s ran (%r)" % (name, r))
+        return r
 
     def key_exists(self, key):
         return self.reg("query", key).rc == 0
