@@ -46,10 +46,12 @@ static void read_watch_errors(engine *e)
 static void read_and_check(engine *e, uint32_t keys)
 {
     epg_snapshot *snap = epg_monitor_snapshot(&e->m);
+    HKEY open[EPG_MAX_KEYS];
 
     if (!keys)
         return;
-    regread_keys(snap, keys);
+    watcher_keys(&e->w, open);
+    regread_keys_open(snap, keys, open);
     read_watch_errors(e);
     if (epg_monitor_netsh_due(&e->m, keys))
         netsh_query(snap, e->cfg->stop);

@@ -83,6 +83,11 @@ out:
 
 void regread_keys(epg_snapshot *s, uint32_t keys)
 {
+    regread_keys_open(s, keys, NULL);
+}
+
+void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open)
+{
     epg_read_item plan[EPG_READ_PLAN_MAX];
     size_t n = epg_snapshot_plan(s, plan), k, i;
 
@@ -96,11 +101,16 @@ void regread_keys(epg_snapshot *s, uint32_t keys)
         for (i = 0; i < n; i++)
             if (plan[i].key == k)
                 epg_reading_free(plan[i].slot);     /* absent until read */
-        path = regread_key_path(k);
-        rc = path ? RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0,
-                                  KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
-                  : ERROR_NOT_ENOUGH_MEMORY;
-        free(path);
+        if (open && open[k]) {
+            key = open[k];
+            rc = ERROR_SUCCESS;
+        } else {
+            path = regread_key_path(k);
+            rc = path ? RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0,
+                                      KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
+                      : ERROR_NOT_ENOUGH_MEMORY;
+            free(path);
+        }
         if (rc == ERROR_FILE_NOT_FOUND) {
             epg_key_status_set(&s->keys[k], EPG_KEY_MISSING, 0, NULL);
             continue;   /* its values stay absent */
@@ -118,7 +128,8 @@ void regread_keys(epg_snapshot *s, uint32_t keys)
         for (i = 0; i < n; i++)
             if (plan[i].key == k)
                 read_value(key, plan[i].name, plan[i].slot);
-        RegCloseKey(key);
+        if (!(open && open[k]))
+            RegCloseKey(key);
         /* Deleted between the open and a read: the key is not there (its
          * re-creation is signalled to the watcher), not unreadable. */
         for (i = 0; i < n; i++)

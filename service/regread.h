@@ -22,6 +22,11 @@ void regread_snapshot(epg_snapshot *s);
  * armed, so it cannot have changed unseen. */
 void regread_keys(epg_snapshot *s, uint32_t keys);
 
+/* The same, reading key k through open[k] when it is not NULL (a handle the
+ * watcher holds, opened with KEY_QUERY_VALUE), which saves the open and the
+ * close; NULL entries are opened afresh.  open may be NULL. */
+void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open);
+
 /* Full path of watched key k for RegOpenKeyExW; malloc'd. */
 WCHAR *regread_key_path(size_t k);
 

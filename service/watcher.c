@@ -6,11 +6,11 @@
 #include "regread.h"
 #include "winutil.h"
 
-/* SECURITY too: a key whose ACL is changed so it can no longer be read must
- * be reported (1300) at once, not at its next value change. */
-#define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME | \
-                    REG_NOTIFY_CHANGE_SECURITY)
-#define RETRY_FILTER KEY_FILTER
+#define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME)
+/* A key whose ACL is changed so it can no longer be read must be reported
+ * (1300) at once, not at its next value change. */
+#define SECURITY_FILTER REG_NOTIFY_CHANGE_SECURITY
+#define RETRY_FILTER (KEY_FILTER | SECURITY_FILTER)
 
 /* Splits a slot's path into the levels below ...\Services. */
 static int split_levels(watch_slot *s)
@@ -65,9 +65,10 @@ DWORD watcher_init(watcher *w)
             watcher_free(w);
             return ERROR_NOT_ENOUGH_MEMORY;
         }
-        for (i = 0; i < s->depth; i++) {
-            s->event[i] = CreateEventW(NULL, TRUE, FALSE, NULL);
-            if (!s->event[i]) {
+        for (i = 0; i <= s->depth; i++) {
+            HANDLE *ev = i < s->depth ? &s->event[i] : &s->sec_event;
+            *ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+            if (!*ev) {
                 DWORD e = GetLastError();
                 watcher_free(w);
                 return e;
@@ -91,6 +92,12 @@ static void close_slot(watch_slot *s)
         if (s->event[i])
             ResetEvent(s->event[i]);
     }
+    if (s->sec_key) {
+        RegCloseKey(s->sec_key);
+        s->sec_key = NULL;
+    }
+    if (s->sec_event)
+        ResetEvent(s->sec_event);
 }
 
 void watcher_free(watcher *w)
@@ -103,6 +110,8 @@ void watcher_free(watcher *w)
         for (i = 0; i < s->depth; i++)
             if (s->event[i])
                 CloseHandle(s->event[i]);
+        if (s->sec_event)
+            CloseHandle(s->sec_event);
         free(s->path);
     }
     if (w->root)
@@ -136,6 +145,20 @@ static LONG arm_level(watch_slot *s, size_t i)
     return RegNotifyChangeKeyValue(s->level[i], FALSE,
                                    is_key_level(s, i) ? KEY_FILTER : REG_NOTIFY_CHANGE_NAME,
                                    s->event[i], TRUE);
+}
+
+/* The SECURITY watch, on a handle of its own.  Without it the key is still
+ * watched, but read through a fresh handle each time (watcher_keys). */
+static void arm_security(watch_slot *s)
+{
+    if (open_level(s, s->depth - 1, KEY_NOTIFY, &s->sec_key) != ERROR_SUCCESS)
+        return;
+    if (RegNotifyChangeKeyValue(s->sec_key, FALSE, SECURITY_FILTER, s->sec_event,
+                                TRUE) != ERROR_SUCCESS) {
+        RegCloseKey(s->sec_key);
+        s->sec_key = NULL;
+        ResetEvent(s->sec_event);
+    }
 }
 
 /* The key itself cannot be opened: widen its parent's watch to its subtree,
@@ -188,6 +211,7 @@ static void resolve(watcher *w, watch_slot *s)
         if (rc == ERROR_SUCCESS) {
             s->state = WATCH_WATCHED;
             s->error = 0;
+            arm_security(s);
             return;
         }
         if (rc == ERROR_KEY_DELETED)
@@ -226,10 +250,11 @@ size_t watcher_handles(const watcher *w, HANDLE *out, size_t max)
         return 0;
     out[n++] = w->root_event;
     for (k = 0; k < w->count; k++) {
-        if (n + w->slots[k].depth > max)
+        if (n + w->slots[k].depth + 1 > max)
             break;
         for (i = 0; i < w->slots[k].depth; i++)
             out[n++] = w->slots[k].event[i];
+        out[n++] = w->slots[k].sec_event;
     }
     return n;
 }
@@ -273,21 +298,22 @@ static uint32_t root_fired(watcher *w)
     return changed;
 }
 
-/* Level i of slot s fired.  Returns the slot's bit: its key is read again. */
+/* Level i of slot s fired (i == depth: its SECURITY watch).  Returns the
+ * slot's bit: its key is read again. */
 static uint32_t level_fired(watcher *w, size_t k, size_t i)
 {
     watch_slot *s = &w->slots[k];
 
-    ResetEvent(s->event[i]);
-    if (s->state == WATCH_WATCHED && (is_key_level(s, i) || chain_alive(s))) {
-        /* The same keys as before: re-arm what fired and read the key
-         * again.  A level above fires for the key's siblings too
-         * (MSExchangeIS\Probe), and that is also when an ACL change Wine
-         * does not signal gets its retry (docs/events.md, 1300).  A key
-         * deleted under its watch fails the re-arm (ERROR_KEY_DELETED). */
-        if (arm_level(s, i) == ERROR_SUCCESS)
-            return 1u << k;
-    }
+    ResetEvent(i < s->depth ? s->event[i] : s->sec_event);
+    /* The key's own values or subkeys changed: re-arm.  A key deleted
+     * under its watch fails the re-arm (ERROR_KEY_DELETED). */
+    if (i + 1 == s->depth && s->state == WATCH_WATCHED && arm_level(s, i) == ERROR_SUCCESS)
+        return 1u << k;
+    /* Anything else (a level above: the key or a sibling created or
+     * deleted; the key's ACL) re-opens the chain, so the key is read
+     * through a handle with the access granted now.  A sibling changing is
+     * also when an ACL change Wine does not signal gets its retry
+     * (docs/events.md, 1300). */
     resolve(w, s);
     return 1u << k;
 }
@@ -299,10 +325,13 @@ static int owner(const watcher *w, HANDLE h, size_t *k, size_t *i)
         *k = w->count;
         return 1;
     }
-    for (*k = 0; *k < w->count; ++*k)
+    for (*k = 0; *k < w->count; ++*k) {
         for (*i = 0; *i < w->slots[*k].depth; ++*i)
             if (w->slots[*k].event[*i] == h)
                 return 1;
+        if (w->slots[*k].sec_event == h)
+            return 1;   /* *i == depth */
+    }
     return 0;
 }
 
@@ -340,6 +369,16 @@ void watcher_retry(watcher *w, uint32_t keys)
     for (k = 0; k < w->count; k++)
         if ((keys & (1u << k)) && w->slots[k].state != WATCH_WATCHED)
             resolve(w, &w->slots[k]);
+}
+
+void watcher_keys(const watcher *w, HKEY *out)
+{
+    size_t k;
+
+    for (k = 0; k < w->count; k++) {
+        const watch_slot *s = &w->slots[k];
+        out[k] = s->state == WATCH_WATCHED && s->sec_key ? s->level[s->depth - 1] : NULL;
+    }
 }
 
 DWORD watcher_error(const watcher *w, size_t k)

@@ -8,7 +8,12 @@
  *                         MSExchangeIS) created or deleted
  *   each level below it   NAME, not recursive: the next level created or
  *                         deleted
- *   the watched key       LAST_SET | NAME | SECURITY, not recursive
+ *   the watched key       LAST_SET | NAME, not recursive; the engine reads
+ *                         the values through this handle
+ *   the same key again    SECURITY, on a second handle (Wine keeps one
+ *                         notification per handle): an open handle keeps
+ *                         the access it was granted, so an ACL change must
+ *                         make the service open the key afresh
  * Any signal on a level above the key re-resolves the chain below it, so a
  * key and its ancestors deleted and re-created in any order and at any speed
  * are followed.  Deleting a watched key does not signal its own
@@ -64,6 +69,8 @@ typedef struct watch_slot {
     size_t level_len[WATCH_MAX_DEPTH];  /* characters of path per level */
     HKEY level[WATCH_MAX_DEPTH];        /* [depth - 1] is the key itself */
     HANDLE event[WATCH_MAX_DEPTH];
+    HKEY sec_key;                       /* the key again, for SECURITY */
+    HANDLE sec_event;
     watch_state state;
     DWORD error;                        /* FAILED: why */
 } watch_slot;
@@ -92,6 +99,9 @@ uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fir
 /* Re-resolves the keys of the mask that are not WATCHED (the monitor's
  * back-off retry). */
 void watcher_retry(watcher *w, uint32_t keys);
+/* The open handle of each watched key, NULL where none can be read
+ * through (not WATCHED, or no SECURITY watch armed): out[k] for key k. */
+void watcher_keys(const watcher *w, HKEY *out);
 /* For a key in FAILED state, the error; otherwise 0. */
 DWORD watcher_error(const watcher *w, size_t k);
 
