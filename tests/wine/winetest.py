@@ -282,7 +282,7 @@ class Prefix:
         with open(path_, "w") as f:
             f.write("\n".join(lines) + "\n")
         r = self.run(regtool, "script", "C:\\epgtest\\" + name, timeout=600)
-        require(r.rc == 0, "regtool script %s ran (%r)" % (name, r))
+        require(r.rc == 0, "regtool script %s ran%s" % (name, "" if r.rc == 0 else " (%r)" % r))
         return r
 
     def key_exists(self, key):
