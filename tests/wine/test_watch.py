@@ -14,6 +14,9 @@ Wine:
      readable again: 1301 and nothing else;
   4. CoalesceMilliseconds 60000, then deleted: a conflict planted 1.5 s
      later is reported within a second;
+  5. MSExchangeIS (the ancestor) denied at start: the key below it is read
+     but cannot be watched (1300, and the conflict it holds, 1100); nothing
+     signals the repair, so the back-off timer (1 s first) must find it;
 and insertion strings are compared whole, by position.
 """
 import os
@@ -170,6 +173,31 @@ try:
     expect(mark, exact(1100, CONFLICT), "1100 within the reaction budget, not ~58 s later")
     print("  reported %.2f s after the write began" % (time.time() - t0))
     settle(log)
+    pfx.sc("stop", "ExchPortGuard")
+    check(pfx.wait_state("STOPPED") == "STOPPED", "stopped")
+
+    print("5. the ancestor cannot be opened at start; repaired without a signal")
+    require(pfx.run(REGTOOL, "deny", IS_ROOT).rc == 0, "MSExchangeIS denied")
+    mark = log.count()
+    pfx.sc("start", "ExchPortGuard")
+    require(pfx.wait_state("RUNNING", timeout=15) == "RUNNING", "service RUNNING")
+    settle(log)
+    evs = log.events()[mark:]
+    check(any(e.id == 1300 and e.strings[:2] == [path(r"MSExchangeIS\ParametersSystem"), "5"]
+              for e in evs), "1300: the key cannot be watched, error 5 (%s)"
+          % [(e.id, e.strings[:2]) for e in evs if e.id == 1300])
+    check(any(exact(1100, CONFLICT)(e) for e in evs),
+          "and the conflict read under it is reported all the same")
+    mark = log.count()
+    require(pfx.run(REGTOOL, "allow", IS_ROOT).rc == 0, "MSExchangeIS allowed")
+    # No poke here: nothing signals the repair, on Wine or Windows (a NAME
+    # watch cannot be set on a key that cannot be opened); the retry timer
+    # must find it.
+    expect(mark, exact(1301, [path(r"MSExchangeIS\ParametersSystem")]),
+           "1301 from the back-off retry alone", timeout=3.0)
+    settle(log)
+    got = ids(log.events()[mark:])
+    check(got == [1301], "1301 and nothing else (%s)" % got)
     pfx.sc("stop", "ExchPortGuard")
     check(pfx.wait_state("STOPPED") == "STOPPED", "stopped")
 finally:
