@@ -75,7 +75,7 @@ static int check_range(const epg_snapshot *snap, epg_evaluation *ev)
     epg_dynrange_input in;
     size_t i;
 
-    if (!ev->settings.value[EPG_SET_CHECK_DYNAMIC_RANGE])
+    if (!ev->settings.value[EPG_SET_CHECK_DYNAMIC_RANGE] || snap->os_unknown)
         return 0;
     memset(&in, 0, sizeof in);
     in.os_major = snap->os_major;

@@ -297,7 +297,7 @@ static void show_hex(shower *sh, const uint8_t *d, size_t n)
 
 static void show_reading(shower *sh, const epg_reading *r)
 {
-    char num[32];
+    char num[64];   /* the longest text below with a 20-digit number */
 
     switch (r->presence) {
     case EPG_ABSENT:

@@ -15,9 +15,18 @@
 /* Schema identifier of the JSON report; bumped only on incompatible change. */
 #define EPG_JSON_SCHEMA "exchportguard-check/1"
 
+/* Why the dynamic range was not checked when the OS version is unknown. */
+#define EPG_OS_UNKNOWN_TEXT "the Windows version is not known: the export " \
+    "does not hold HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion " \
+    "and no --os was given"
+
 void epg_report_text(const epg_snapshot *snap, const epg_evaluation *ev,
                      epg_buf *out);
 void epg_report_json(const epg_snapshot *snap, const epg_evaluation *ev,
                      epg_buf *out);
+
+/* s as a JSON string, quotes included (the many-computer report embeds
+ * this report and needs the same escaping). */
+void epg_json_string(epg_buf *out, const char *s);
 
 #endif

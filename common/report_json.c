@@ -33,6 +33,11 @@ static void jstr(epg_buf *out, const char *s)
     epg_buf_putc(out, '"');
 }
 
+void epg_json_string(epg_buf *out, const char *s)
+{
+    jstr(out, s);
+}
+
 /* "name": "text" from a buffer that is then emptied. */
 static void jmember_buf(epg_buf *out, const char *name, epg_buf *text)
 {
@@ -176,13 +181,22 @@ static void json_keys(const epg_snapshot *snap, epg_buf *out)
     epg_buf_free(&tmp);
 }
 
-static void json_range(const epg_evaluation *ev, epg_buf *out)
+static void json_range(const epg_snapshot *snap, const epg_evaluation *ev,
+                       epg_buf *out)
 {
     const epg_dynrange *r = &ev->range;
     size_t i;
     epg_buf tmp;
 
     epg_buf_puts(out, "  \"dynamic_range\": {");
+    if (!ev->range_checked && snap->os_unknown) {
+        epg_buf_puts(out, "\"checked\": false, \"start\": null, \"end\": null, "
+                     "\"source\": null, \"description\": null, \"excluded\": [], "
+                     "\"excluded_source\": null, ");
+        jmember_str(out, "notes", EPG_OS_UNKNOWN_TEXT);
+        epg_buf_puts(out, "},\n");
+        return;
+    }
     if (!ev->range_checked) {
         epg_buf_puts(out, "\"checked\": false, \"start\": null, \"end\": null, "
                      "\"source\": null, \"description\": null, \"excluded\": [], "
@@ -349,11 +363,14 @@ void epg_report_json(const epg_snapshot *snap, const epg_evaluation *ev,
                    (unsigned long)conflicts,
                    (unsigned long)(ev->findings.count - conflicts - unreadable),
                    (unsigned long)unreadable, (unsigned long)ev->usable);
-    epg_buf_printf(out, "  \"os_version\": \"%lu.%lu\",\n",
-                   (unsigned long)snap->os_major, (unsigned long)snap->os_minor);
+    if (snap->os_unknown)
+        epg_buf_puts(out, "  \"os_version\": null,\n");
+    else
+        epg_buf_printf(out, "  \"os_version\": \"%lu.%lu\",\n",
+                       (unsigned long)snap->os_major, (unsigned long)snap->os_minor);
     json_values(snap, ev, out);
     json_keys(snap, out);
-    json_range(ev, out);
+    json_range(snap, ev, out);
     json_settings(snap, ev, out);
     json_findings(snap, ev, out);
     epg_buf_puts(out, "}\n");

@@ -101,8 +101,14 @@ static void keys_line(const epg_snapshot *snap, epg_buf *out)
         epg_buf_putc(out, '\n');
 }
 
-static void range_line(const epg_evaluation *ev, epg_buf *out)
+static void range_line(const epg_snapshot *snap, const epg_evaluation *ev,
+                       epg_buf *out)
 {
+    if (!ev->range_checked && snap->os_unknown) {
+        epg_buf_puts(out, "Dynamic port range: not checked (" EPG_OS_UNKNOWN_TEXT
+                     ")\n");
+        return;
+    }
     if (!ev->range_checked) {
         epg_buf_puts(out, "Dynamic port range: not checked (CheckDynamicRange "
                      "is 0)\n");
@@ -173,7 +179,7 @@ void epg_report_text(const epg_snapshot *snap, const epg_evaluation *ev,
     epg_buf_printf(out, " (exit code %d)\n\n", code);
     values_table(snap, ev, out);
     keys_line(snap, out);
-    range_line(ev, out);
+    range_line(snap, ev, out);
     settings_lines(snap, ev, out);
     findings_list(snap, ev, out);
 }

@@ -35,6 +35,10 @@ typedef struct epg_snapshot {
     epg_reading reserved_ports;
     epg_reading settings[EPG_SETTING_COUNT];
     uint32_t os_major, os_minor;
+    /* Set when the OS version is not known (a registry export without
+     * ...\Windows NT\CurrentVersion and no --os): the dynamic-range rule,
+     * which depends on it, is then not checked. */
+    int os_unknown;
     /* netsh output (Windows 6.0 and later); NULL when it was not run or gave
      * nothing, and then netsh_note may say why. */
     char *netsh_dynamic;

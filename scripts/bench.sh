@@ -9,13 +9,24 @@
 # steps (tests/wine/test_oracle.py; scripts/test.sh runs 200) and the
 # mutation score (scripts/mutants.sh), which take minutes and so stay out of
 # scripts/test.sh and CI.
+# The export reader's benchmarks (scripts/bench_export.py) run natively
+# first; their results go to build/bench-export/results-export.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+# The registry export reader, natively (linux-release: no sanitizers).
+cmake --preset linux-release >/dev/null
+cmake --build --preset linux-release --target exchportguard_cli >/dev/null
+work=build/bench-export
+[ "${1:-}" = --smoke ] && work=build/bench-export-smoke
+export_rc=0
+python3 scripts/bench_export.py "$@" build/linux-release/cli/exchportguard "$work" ||
+    export_rc=$?
+
 cmake --preset win64 >/dev/null
 cmake --build --preset win64 --target exchportguard bench bench_writer regtool >/dev/null
-rc=0
+rc=$export_rc
 python3 scripts/bench.py "$@" || rc=$?
 if [ "${1:-}" != "--smoke" ]; then
     echo "== state-equivalence oracle, 5,000 steps"

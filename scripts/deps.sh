@@ -9,7 +9,7 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok ins
 for pkg in cmake make gcc clang libclang-rt-14-dev \
            gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
            gcc-mingw-w64-i686 binutils-mingw-w64-i686 \
-           wine wine64 wixl msitools python3 procps; do
+           wine wine64 wixl msitools python3 procps time; do
     have "$pkg" || need+=("$pkg")
 done
 

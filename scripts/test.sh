@@ -5,7 +5,7 @@
 #      end-to-end tests (check, the service under Wine's SCM, run, install,
 #      the MSI, the sc.exe scripts, faults and bad input)
 #   3. the Windows x86 build (compiles; nothing runs, see cmake/)
-#   4. the fuzzer for 20 seconds
+#   4. each fuzzer for 20 seconds
 #   5. every benchmark once with tiny counts, so they cannot rot
 # Each CTest step checks that at least as many tests ran per group as it
 # lists (tests/tools/ctest_counts.py): a test that drops out fails loudly.
@@ -53,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    counted linux unit=10,contract=4 -- --preset linux
+    counted linux unit=12,contract=4,cli=1 -- --preset linux
 }
 
 win64_build() {
@@ -63,8 +63,8 @@ win64_build() {
 
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
-win64_unit() { counted win64-unit unit=10 -- --preset win64 -L unit -j2; }
-win64_e2e() { counted win64-e2e wine=9,installer=2 -- --preset win64 -L "wine|installer"; }
+win64_unit() { counted win64-unit unit=13 -- --preset win64 -L unit -j2; }
+win64_e2e() { counted win64-e2e wine=10,installer=2 -- --preset win64 -L "wine|installer"; }
 
 win32_build() {
     cmake --preset win32 >/dev/null &&
@@ -78,7 +78,8 @@ step "win64: build" win64_build
 step "win64: unit tests under Wine" win64_unit
 step "win64: end-to-end tests under Wine" win64_e2e
 step "win32: build, Windows Server 2003 imports" win32_build
-step "fuzz: 20 seconds" scripts/fuzz.sh 20
+step "fuzz: the core, 20 seconds" scripts/fuzz.sh 20 fuzz_core
+step "fuzz: the export reader, 20 seconds" scripts/fuzz.sh 20 fuzz_regexport
 step "benchmarks: smoke run" scripts/bench.sh --smoke
 
 echo

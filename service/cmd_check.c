@@ -24,7 +24,8 @@ int cmd_check(int argc, WCHAR **argv)
             usage(0);
             return 0;
         } else {
-            return bad_option("check", argv[i]);
+            /* --reg, --computer, --computers-file: check_many.c. */
+            return check_many(argc, argv);
         }
     }
 

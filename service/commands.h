@@ -9,6 +9,8 @@
 #define EXIT_USAGE 3
 
 int cmd_check(int argc, WCHAR **argv);
+/* check with --reg, --computer or --computers-file (check_many.c). */
+int check_many(int argc, WCHAR **argv);
 int cmd_run(int argc, WCHAR **argv);
 int cmd_service(int argc, WCHAR **argv);
 int cmd_install(int argc, WCHAR **argv);

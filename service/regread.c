@@ -37,7 +37,7 @@ static void set_error(epg_reading *r, DWORD code)
 /* Reads one value.  A value larger than EPG_READ_LIMIT is recorded by size
  * alone: no port is that long, and the service must not hold megabytes.
  * Every port value fits the first buffer, so the usual read is one call. */
-static void read_value(HKEY key, const char *name, epg_reading *slot)
+void regread_value(HKEY key, const char *name, epg_reading *slot)
 {
     WCHAR *wname = wide_from_utf8(name);
     BYTE small[256], *buf = small, *big = NULL;
@@ -81,12 +81,24 @@ out:
     free(wname);
 }
 
+static void read_keys(HKEY root, epg_snapshot *s, uint32_t keys, const HKEY *open);
+
 void regread_keys(epg_snapshot *s, uint32_t keys)
 {
-    regread_keys_open(s, keys, NULL);
+    regread_keys_at(HKEY_LOCAL_MACHINE, s, keys);
 }
 
 void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open)
+{
+    read_keys(HKEY_LOCAL_MACHINE, s, keys, open);
+}
+
+void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys)
+{
+    read_keys(root, s, keys, NULL);
+}
+
+static void read_keys(HKEY root, epg_snapshot *s, uint32_t keys, const HKEY *open)
 {
     epg_read_item plan[EPG_READ_PLAN_MAX];
     size_t n = epg_snapshot_plan(s, plan), k, i;
@@ -106,7 +118,7 @@ void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open)
             rc = ERROR_SUCCESS;
         } else {
             path = regread_key_path(k);
-            rc = path ? RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0,
+            rc = path ? RegOpenKeyExW(root, path, 0,
                                       KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
                       : ERROR_NOT_ENOUGH_MEMORY;
             free(path);
@@ -127,7 +139,7 @@ void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open)
         epg_key_status_set(&s->keys[k], EPG_KEY_PRESENT, 0, NULL);
         for (i = 0; i < n; i++)
             if (plan[i].key == k)
-                read_value(key, plan[i].name, plan[i].slot);
+                regread_value(key, plan[i].name, plan[i].slot);
         if (!(open && open[k]))
             RegCloseKey(key);
         /* Deleted between the open and a read: the key is not there (its

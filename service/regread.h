@@ -22,10 +22,17 @@ void regread_snapshot(epg_snapshot *s);
  * armed, so it cannot have changed unseen. */
 void regread_keys(epg_snapshot *s, uint32_t keys);
 
-/* The same, reading key k through open[k] when it is not NULL (a handle the
- * watcher holds, opened with KEY_QUERY_VALUE), which saves the open and the
- * close; NULL entries are opened afresh.  open may be NULL. */
+/* The same, under root: HKEY_LOCAL_MACHINE or what RegConnectRegistryW
+ * returned for another computer's (remote.c). */
+void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys);
+
+/* The same as regread_keys, reading key k through open[k] when it is not
+ * NULL (a handle the watcher holds, opened with KEY_QUERY_VALUE), which
+ * saves the open and the close; NULL entries are opened afresh. */
 void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open);
+
+/* Reads one value of an open key into slot (absent when not found). */
+void regread_value(HKEY key, const char *name, epg_reading *slot);
 
 /* Full path of watched key k for RegOpenKeyExW; malloc'd. */
 WCHAR *regread_key_path(size_t k);

@@ -195,8 +195,9 @@ class Prefix:
         shutil.copy2(src, dst)
         return winpath
 
-    def run(self, *args, timeout=120, env=None, stdin_text=None):
-        """Runs a wine program; output goes through files, never pipes."""
+    def run(self, *args, timeout=120, env=None, stdin_text=None, cwd=None):
+        """Runs a wine program; output goes through files, never pipes.
+        cwd: the Unix directory it starts in (Wine maps it to a drive)."""
         e = dict(self.env)
         if env:
             e.update(env)
@@ -208,7 +209,8 @@ class Prefix:
                 stdin.seek(0)
             try:
                 p = subprocess.run([WINE] + list(args), env=e, stdout=out,
-                                   stderr=err, stdin=stdin, timeout=timeout)
+                                   stderr=err, stdin=stdin, timeout=timeout,
+                                   cwd=cwd)
                 rc = p.returncode
             except subprocess.TimeoutExpired:
                 rc = "timeout"

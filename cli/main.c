@@ -1,0 +1,171 @@
+/* exchportguard for Linux (and any POSIX system): `check --reg` over
+ * registry exports, so an auditor can check exports collected from the
+ * servers on any machine.  The portable core does all the work; this file
+ * opens files and writes the reports.  The Windows build's `check --reg`
+ * gives the same reports for the same files (tests/cli). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_args.h"
+#include "fleet.h"
+#include "fleet_report.h"
+#include "report.h"
+
+#define EXIT_USAGE 3
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+        "Usage: exchportguard check --reg FILE... [options]\n"
+        "\n"
+        "Checks registry exports of Exchange servers (reg export or regedit\n"
+        "files of HKLM\\SYSTEM, of ...\\Services, or of the Exchange keys) for\n"
+        "Exchange static RPC port conflicts. One computer per file, named\n"
+        "after the file. Exit code: 2 if any computer has an error, else 3 if\n"
+        "any could not be read, else 1 for warnings, else 0.\n"
+        "\n"
+        "Options:\n"
+        "  --json | --csv       report format on stdout (default: text)\n"
+        "  --html FILE          also write a self-contained HTML report\n"
+        "  --name NAME          computer name of a single file\n"
+        "  --os MAJOR.MINOR     Windows version, for exports that do not hold\n"
+        "                       HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\n"
+        "  --codepage N         code page of REGEDIT4 files (default 1252)\n"
+        "  --version            show the version\n"
+        "\n"
+        "--computer and --computers-file need the Windows build.\n");
+}
+
+/* errno as the Win32 code the Windows build would report for the same
+ * failure, so both builds' reports agree. */
+static uint32_t win32_code(int e)
+{
+    switch (e) {
+    case ENOENT: return 2;      /* ERROR_FILE_NOT_FOUND */
+    case EACCES: return 5;      /* ERROR_ACCESS_DENIED */
+    case ENOMEM: return 8;      /* ERROR_NOT_ENOUGH_MEMORY */
+    case EISDIR: return 5;      /* CreateFileW on a directory: access denied */
+    default: return 31;         /* ERROR_GEN_FAILURE */
+    }
+}
+
+static long read_file(epg_byte_source *src, uint8_t *buf, size_t size)
+{
+    FILE *f = src->ctx;
+    size_t got = fread(buf, 1, size, f);
+
+    if (got == 0 && ferror(f)) {
+        src->error = win32_code(errno);
+        snprintf(src->error_text, sizeof src->error_text, "%s", strerror(errno));
+        return -1;
+    }
+    return (long)got;
+}
+
+static void read_export(epg_computer *c, const char *path, const epg_check_args *a)
+{
+    epg_byte_source src;
+    FILE *f = fopen(path, "rb");
+
+    memset(&src, 0, sizeof src);
+    if (!f) {
+        char text[300];
+        snprintf(text, sizeof text, "%s: %s", path, strerror(errno));
+        epg_computer_fail(c, EPG_COMPUTER_UNREADABLE, win32_code(errno), text);
+        return;
+    }
+    src.read = read_file;
+    src.ctx = f;
+    epg_computer_read_export(c, &src, a->codepage, &a->os);
+    fclose(f);
+}
+
+static int write_file(const char *path, const epg_buf *b)
+{
+    FILE *f = fopen(path, "wb");
+
+    if (!f || fwrite(epg_buf_str(b), 1, b->len, f) != b->len || fclose(f)) {
+        fprintf(stderr, "exchportguard check: cannot write %s: %s\n", path,
+                strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    return 0;
+}
+
+static int check(int argc, char **argv)
+{
+    epg_check_args a;
+    epg_fleet fleet;
+    epg_buf err, out, html;
+    size_t i;
+    int code;
+
+    epg_buf_init(&err);
+    if (epg_check_args_parse(argc, argv, &a, &err) || !a.reg_count ||
+        a.computer_count || a.computer_file_count) {
+        fprintf(stderr, "exchportguard check: %s\n\n",
+                err.len ? epg_buf_str(&err)
+                : a.reg_count ? "--computer and --computers-file need the "
+                                "Windows build (the remote registry)"
+                              : "give --reg FILE...: this build reads registry "
+                                "exports only");
+        usage(stderr);
+        epg_buf_free(&err);
+        epg_check_args_free(&a);
+        return EXIT_USAGE;
+    }
+    epg_buf_free(&err);
+    epg_fleet_init(&fleet);
+    epg_buf_init(&out);
+    epg_buf_init(&html);
+    if (epg_fleet_add_exports(&fleet, &a)) {
+        fprintf(stderr, "exchportguard check: out of memory\n");
+        code = EXIT_USAGE;
+        goto out;
+    }
+    for (i = 0; i < fleet.count; i++) {
+        read_export(&fleet.items[i], a.reg[i], &a);
+        if (fleet.count > 1)
+            fprintf(stderr, "exchportguard: %lu/%lu %s: %s\n",
+                    (unsigned long)(i + 1), (unsigned long)fleet.count,
+                    fleet.items[i].name, epg_computer_verdict_name(&fleet.items[i]));
+    }
+    code = epg_fleet_render(&fleet, &a, &html, &out);
+    if (a.html && write_file(a.html, &html))
+        code = EXIT_USAGE;
+    fwrite(epg_buf_str(&out), 1, out.len, stdout);
+    if (out.oom || fflush(stdout)) {
+        fprintf(stderr, "exchportguard check: the report could not be written\n");
+        code = EXIT_USAGE;
+    }
+out:
+    epg_buf_free(&out);
+    epg_buf_free(&html);
+    epg_fleet_free(&fleet);
+    epg_check_args_free(&a);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : "";
+
+    if (!strcmp(cmd, "check"))
+        return check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "--version")) {
+        printf("ExchPortGuard %s\n", EPG_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc > 1)
+        fprintf(stderr, "exchportguard: unknown command \"%s\"\n\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,140 @@
+/* What every many-computer report shares: the port map's cells and the
+ * remedy for each kind of finding. */
+#include "fleet_report.h"
+
+#include <stdlib.h>
+
+#include "report.h"
+#include "wording.h"
+
+size_t epg_finding_values(const epg_finding *f, size_t out[2])
+{
+    switch (f->rule) {
+    case EPG_RULE_CONFLICT:
+        out[0] = f->a;
+        out[1] = f->b;
+        return 2;
+    case EPG_RULE_INVALID_VALUE:
+    case EPG_RULE_DYNAMIC_RANGE:
+        out[0] = f->a;
+        return 1;
+    case EPG_RULE_UNREADABLE:
+        if (f->b < EPG_VALUE_COUNT) {   /* read-plan index: values first */
+            out[0] = f->b;
+            return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+epg_cell_level epg_cell_level_of(const epg_computer *c, size_t v)
+{
+    epg_cell_level level = EPG_CELL_NONE;
+    size_t i, j, n, vals[2];
+
+    if (c->state != EPG_COMPUTER_READ)
+        return EPG_CELL_NONE;
+    if (c->ev.ports[v].status == EPG_PORT_OK)
+        level = EPG_CELL_OK;
+    for (i = 0; i < c->ev.findings.count; i++) {
+        const epg_finding *f = &c->ev.findings.items[i];
+        n = epg_finding_values(f, vals);
+        for (j = 0; j < n; j++) {
+            if (vals[j] != v)
+                continue;
+            if (epg_rule_severity(f->rule) == EPG_SEV_ERROR)
+                level = EPG_CELL_ERROR;
+            else if (level != EPG_CELL_ERROR &&
+                     epg_rule_severity(f->rule) == EPG_SEV_WARNING)
+                level = EPG_CELL_WARNING;
+        }
+    }
+    return level;
+}
+
+void epg_cell_text(const epg_computer *c, size_t v, epg_buf *out)
+{
+    if (c->state != EPG_COMPUTER_READ) {
+        epg_buf_putc(out, '?');
+        return;
+    }
+    switch (c->ev.ports[v].status) {
+    case EPG_PORT_OK:
+        epg_buf_printf(out, "%u", (unsigned)c->ev.ports[v].port);
+        break;
+    case EPG_PORT_ABSENT:
+        epg_buf_putc(out, '-');
+        break;
+    case EPG_PORT_INVALID:
+        epg_buf_puts(out, "invalid");
+        break;
+    case EPG_PORT_UNREADABLE:
+        epg_buf_puts(out, "unreadable");
+        break;
+    }
+}
+
+void epg_finding_remedy(const epg_finding *f, epg_buf *out)
+{
+    switch (f->rule) {
+    case EPG_RULE_CONFLICT:
+        epg_conflict_remedy(f, out);
+        break;
+    case EPG_RULE_INVALID_VALUE:
+        epg_buf_puts(out, "Set the value to a port from 1 to 65535 as a "
+                     "REG_DWORD (decimal digits in a REG_SZ where the "
+                     "component documents it), or delete it to use a "
+                     "dynamic port.");
+        break;
+    case EPG_RULE_DYNAMIC_RANGE:
+        epg_buf_puts(out, "Choose a port outside the dynamic port range, or "
+                     "take the port out of the range (ReservedPorts before "
+                     "Windows 6.0, an excluded port range from 6.0 on), so "
+                     "that no outbound connection can take it first "
+                     "(KB 194952).");
+        break;
+    case EPG_RULE_UNREADABLE:
+        epg_buf_puts(out, "Make the data readable (permissions on the key, "
+                     "the Remote Registry service, a complete export) and "
+                     "check again: the verdict for this computer is "
+                     "incomplete.");
+        break;
+    default:
+        break;
+    }
+}
+
+void epg_fleet_report(const epg_fleet *f, epg_out_format format, epg_buf *out)
+{
+    if (format == EPG_OUT_JSON)
+        epg_fleet_report_json(f, out);
+    else if (format == EPG_OUT_CSV)
+        epg_fleet_report_csv(f, out);
+    else
+        epg_fleet_report_text(f, out);
+}
+
+int epg_fleet_render(const epg_fleet *f, const epg_check_args *a, epg_buf *html,
+                     epg_buf *out)
+{
+    if (a->html)
+        epg_fleet_report_html(f, html);
+    epg_fleet_report(f, a->format, out);
+    return out->oom || html->oom ? EPG_EXIT_UNREADABLE : epg_fleet_exit(f);
+}
+
+int epg_fleet_add_exports(epg_fleet *f, const epg_check_args *a)
+{
+    size_t i;
+
+    for (i = 0; i < a->reg_count; i++) {
+        char *name = a->name ? epg_strdup(a->name) : epg_name_from_file(a->reg[i]);
+        epg_computer *c = name ? epg_fleet_add(f, name, a->reg[i]) : NULL;
+        free(name);
+        if (!c)
+            return -1;
+    }
+    return 0;
+}

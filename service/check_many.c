@@ -1,0 +1,308 @@
+/* exchportguard check --reg / --computer / --computers-file: many
+ * computers in one report.  Exports are read here (CreateFileW, streamed
+ * through the core's reader); remote computers through remote_pool.c.
+ * Everything else (options, rules, reports, exit code) is the core's,
+ * shared with the Linux build (cli/main.c). */
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_args.h"
+#include "commands.h"
+#include "fleet_report.h"
+#include "remote.h"
+#include "remote_pool.h"
+#include "report.h"
+#include "winutil.h"
+
+/* "<what>: <system text>" for computer c, with the code. */
+static long read_handle(epg_byte_source *src, uint8_t *buf, size_t size)
+{
+    DWORD got = 0;
+
+    if (!ReadFile((HANDLE)src->ctx, buf, (DWORD)size, &got, NULL)) {
+        DWORD e = GetLastError();
+        char *text = win32_error_text(e);
+        src->error = e;
+        snprintf(src->error_text, sizeof src->error_text, "%s",
+                 text ? text : "unknown error");
+        free(text);
+        return -1;
+    }
+    return (long)got;
+}
+
+static void read_export(epg_computer *c, const char *path, const epg_check_args *a)
+{
+    WCHAR *wpath = wide_from_utf8(path);
+    HANDLE h = INVALID_HANDLE_VALUE;
+    epg_byte_source src;
+
+    if (wpath)
+        h = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                        FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        computer_fail_win32(c, EPG_COMPUTER_UNREADABLE,
+                   wpath ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY, path);
+        free(wpath);
+        return;
+    }
+    free(wpath);
+    memset(&src, 0, sizeof src);
+    src.read = read_handle;
+    src.ctx = h;
+    epg_computer_read_export(c, &src, a->codepage, &a->os);
+    CloseHandle(h);
+}
+
+static void progress(void *ctx, size_t done, size_t total, const epg_computer *c)
+{
+    (void)ctx;
+    if (total > 1)
+        complain("exchportguard: %lu/%lu %s: %s\n", (unsigned long)done,
+                 (unsigned long)total, c->name, epg_computer_verdict_name(c));
+}
+
+/* Adds every name of every --computers-file to the fleet. */
+static int add_computer_files(epg_fleet *fleet, const epg_check_args *a)
+{
+    size_t f, i;
+
+    for (f = 0; f < a->computer_file_count; f++) {
+        WCHAR *wpath = wide_from_utf8(a->computer_files[f]);
+        HANDLE h = wpath ? CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ, NULL,
+                                       OPEN_EXISTING, 0, NULL)
+                         : INVALID_HANDLE_VALUE;
+        DWORD e = !wpath ? ERROR_NOT_ENOUGH_MEMORY
+                  : h == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+        epg_buf text;
+        char chunk[4096], **names = NULL;
+        size_t count = 0;
+        DWORD got;
+        int ok = 1;
+
+        free(wpath);
+        if (h == INVALID_HANDLE_VALUE) {
+            char *err = win32_error_text(e);
+            complain("exchportguard check: cannot open %s: %s (error %lu)\n",
+                     a->computer_files[f], err ? err : "?", (unsigned long)e);
+            free(err);
+            return -1;
+        }
+        epg_buf_init(&text);
+        for (;;) {
+            ok = ReadFile(h, chunk, sizeof chunk, &got, NULL);
+            if (!ok || !got)
+                break;
+            epg_buf_putn(&text, chunk, got);
+        }
+        if (!ok)
+            report_error("ReadFile of the computers file", GetLastError());
+        CloseHandle(h);
+        if (ok && (text.oom || epg_computers_parse(epg_buf_str(&text), &names, &count))) {
+            complain("exchportguard check: out of memory reading %s\n",
+                     a->computer_files[f]);
+            ok = 0;
+        }
+        for (i = 0; i < count; i++) {
+            if (ok && !epg_fleet_add(fleet, names[i], NULL))
+                ok = 0;
+            free(names[i]);
+        }
+        free(names);
+        epg_buf_free(&text);
+        if (!ok)
+            return -1;
+    }
+    return 0;
+}
+
+static int write_html(const char *path, const epg_buf *b)
+{
+    WCHAR *wpath = wide_from_utf8(path);
+    HANDLE h = wpath ? CreateFileW(wpath, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                                   FILE_ATTRIBUTE_NORMAL, NULL)
+                     : INVALID_HANDLE_VALUE;
+    DWORD put = 0;
+    int ok;
+
+    free(wpath);
+    if (h == INVALID_HANDLE_VALUE) {
+        report_error("CreateFileW of the HTML report", GetLastError());
+        return -1;
+    }
+    ok = WriteFile(h, b->p ? b->p : "", (DWORD)b->len, &put, NULL) && put == b->len;
+    if (!ok)
+        report_error("WriteFile of the HTML report", GetLastError());
+    if (!CloseHandle(h) && ok) {
+        report_error("CloseHandle of the HTML report", GetLastError());
+        ok = 0;
+    }
+    return ok ? 0 : -1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return _stricmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the files pattern matches (dir\name, sorted) to names, or the
+ * pattern itself when it matches nothing, so that the report says the file
+ * was not found.  Returns 0, or -1 when memory ran out. */
+static int add_matches(const char *pattern, char ***names, size_t *count)
+{
+    const char *base = pattern, *p;
+    WCHAR *wpattern = wide_from_utf8(pattern);
+    WIN32_FIND_DATAW fd;
+    HANDLE h;
+    size_t first = *count;
+
+    for (p = pattern; *p; p++)
+        if (*p == '\\' || *p == '/' || *p == ':')
+            base = p + 1;
+    h = wpattern ? FindFirstFileW(wpattern, &fd) : INVALID_HANDLE_VALUE;
+    free(wpattern);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            char *leaf, *full, **grown;
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                continue;
+            leaf = utf8_from_wide(fd.cFileName);
+            full = leaf ? malloc((size_t)(base - pattern) + strlen(leaf) + 1) : NULL;
+            grown = full ? realloc(*names, (*count + 1) * sizeof *grown) : NULL;
+            if (!grown) {
+                free(leaf);
+                free(full);
+                FindClose(h);
+                return -1;
+            }
+            memcpy(full, pattern, (size_t)(base - pattern));
+            strcpy(full + (base - pattern), leaf);
+            free(leaf);
+            *names = grown;
+            (*names)[(*count)++] = full;
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    if (*count == first) {
+        char **grown = realloc(*names, (*count + 1) * sizeof *grown);
+        char *copy = epg_strdup(pattern);
+        if (!grown || !copy) {
+            free(copy);
+            if (grown)
+                *names = grown;
+            return -1;
+        }
+        *names = grown;
+        (*names)[(*count)++] = copy;
+    }
+    qsort(*names + first, *count - first, sizeof **names, by_name);
+    return 0;
+}
+
+/* cmd.exe passes wildcards on, and neither the mingw-w64 nor the MSVC
+ * runtime expands them by default: --reg exports\*.reg is expanded here,
+ * as a Unix shell would.  a->reg then points into names. */
+static int expand_reg(epg_check_args *a, char ***names, size_t *count)
+{
+    const char **list;
+    size_t i;
+
+    for (i = 0; i < a->reg_count; i++) {
+        if (!strpbrk(a->reg[i], "*?")) {
+            char **grown = realloc(*names, (*count + 1) * sizeof *grown);
+            if (!grown)
+                return -1;
+            *names = grown;
+            if (!((*names)[*count] = epg_strdup(a->reg[i])))
+                return -1;
+            (*count)++;
+        } else if (add_matches(a->reg[i], names, count)) {
+            return -1;
+        }
+    }
+    list = realloc((void *)a->reg, (*count ? *count : 1) * sizeof *list);
+    if (!list)
+        return -1;
+    for (i = 0; i < *count; i++)
+        list[i] = (*names)[i];
+    a->reg = list;
+    a->reg_count = *count;
+    if (a->name && a->reg_count != 1) {
+        complain("exchportguard check: --name names the computer of a single "
+                 "--reg file; the pattern matched %lu\n", (unsigned long)a->reg_count);
+        return -2;
+    }
+    return 0;
+}
+
+int check_many(int argc, WCHAR **argv)
+{
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    epg_check_args a;
+    epg_fleet fleet;
+    epg_buf err, out, html;
+    char **files = NULL;
+    size_t i, done = 0, first_remote, file_count = 0;
+    int code = EXIT_USAGE, rc;
+
+    memset(&a, 0, sizeof a);
+    epg_fleet_init(&fleet);
+    epg_buf_init(&err);
+    epg_buf_init(&out);
+    epg_buf_init(&html);
+    for (i = 0; args && i < (size_t)argc; i++)
+        if (!(args[i] = utf8_from_wide(argv[i])))
+            break;
+    if (!args || i < (size_t)argc) {
+        complain("exchportguard check: out of memory\n");
+        goto out;
+    }
+    if (epg_check_args_parse(argc, args, &a, &err) || !a.many) {
+        complain("exchportguard check: %s\n\n", err.len ? epg_buf_str(&err)
+                 : "unknown option");
+        usage(1);
+        goto out;
+    }
+    rc = expand_reg(&a, &files, &file_count);
+    if (rc || epg_fleet_add_exports(&fleet, &a)) {
+        if (rc != -2)
+            complain("exchportguard check: out of memory\n");
+        goto out;
+    }
+    first_remote = fleet.count;
+    for (i = 0; i < a.computer_count; i++)
+        if (!epg_fleet_add(&fleet, a.computers[i], NULL)) {
+            complain("exchportguard check: out of memory\n");
+            goto out;
+        }
+    if (add_computer_files(&fleet, &a))
+        goto out;
+    for (i = 0; i < first_remote; i++) {
+        read_export(&fleet.items[i], a.reg[i], &a);
+        progress(NULL, ++done, fleet.count, &fleet.items[i]);
+    }
+    remote_pool_run(&fleet, first_remote, a.parallel, a.timeout_s * 1000u,
+                    remote_read, progress, NULL, done);
+    code = epg_fleet_render(&fleet, &a, &html, &out);
+    if (a.html && write_html(a.html, &html))
+        code = EXIT_USAGE;
+    out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
+    if (code == EXIT_USAGE && out.oom)
+        complain("exchportguard check: out of memory; the report is incomplete\n");
+out:
+    for (i = 0; args && i < (size_t)argc; i++)
+        free(args[i]);
+    free(args);
+    for (i = 0; i < file_count; i++)
+        free(files[i]);
+    free(files);
+    epg_check_args_free(&a);
+    epg_fleet_free(&fleet);
+    epg_buf_free(&err);
+    epg_buf_free(&out);
+    epg_buf_free(&html);
+    return code;
+}
