@@ -337,23 +337,30 @@ static int owner(const watcher *w, HANDLE h, size_t *k, size_t *i)
 
 uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fired)
 {
+    HANDLE rot[MAXIMUM_WAIT_OBJECTS];
     uint32_t changed = 0;
-    size_t pass;
+    size_t pass, j;
 
-    /* The handle the wait reported, then whatever else is signalled, one
-     * wait with no timeout each: one call to learn that nothing else
-     * fired, rather than one per handle.  Every fired event is reset as it
-     * is handled; the bound keeps a watch that cannot be re-armed from
-     * spinning here (it is tried again at the next wake-up). */
-    for (pass = 0; pass <= n; pass++) {
+    /* The handle the wait reported, then whatever else is signalled: one
+     * wait with no timeout each, rather than one call per handle.  The
+     * array is rotated to start after the handle just served, so a key
+     * written in a storm cannot starve the others (the wait reports the
+     * lowest signalled index).  Every fired event is reset as it is
+     * served; the bound keeps a watch that cannot be re-armed from
+     * spinning here (the next wake-up tries it again). */
+    if (n > MAXIMUM_WAIT_OBJECTS)
+        n = MAXIMUM_WAIT_OBJECTS;
+    for (pass = 0; pass <= n && fired < n; pass++) {
         size_t k, i;
-        DWORD r;
 
         if (pass > 0) {
-            r = WaitForMultipleObjects((DWORD)n, handles, FALSE, 0);
+            DWORD r;
+            for (j = 0; j < n; j++)
+                rot[j] = handles[(fired + 1 + j) % n];
+            r = WaitForMultipleObjects((DWORD)n, rot, FALSE, 0);
             if (r >= WAIT_OBJECT_0 + n)
                 break;
-            fired = r - WAIT_OBJECT_0;
+            fired = (fired + 1 + (r - WAIT_OBJECT_0)) % n;
         }
         if (!owner(w, handles[fired], &k, &i))
             break;
