@@ -264,6 +264,24 @@ static void unreadable_key_keeps_the_conflict(void)
     world_free(&w);
 }
 
+/* Both values of the pair unreadable: nothing proves the conflict over. */
+static void unreadable_pair_keeps_its_conflict(void)
+{
+    static rec r;
+    world w;
+
+    world_init(&w, &r, 0);
+    td_port(w.snap, "is-tcpip-port", 6001);
+    td_port(w.snap, "is-rpchttp-port", 6001);
+    world_check(&w);
+    CHECK_STR(rec_ids(&r), "1100");
+    rec_reset(&r);
+    deny_key(w.snap, key_of("is-tcpip-port"));
+    world_check(&w);
+    CHECK_STR(rec_ids(&r), "1300");
+    world_free(&w);
+}
+
 static void unreadable_value_keeps_its_findings(void)
 {
     static rec r;
@@ -489,6 +507,53 @@ static void flood_limit_by_severity(void)
     world_free(&w);
 }
 
+/* A raise held back by the flood limit keeps the time the conflict was
+ * first seen, not the time it is finally written: the reminder says so. */
+static void held_back_raise_keeps_first_seen(void)
+{
+    static rec r;
+    world w;
+    long i;
+
+    world_init(&w, &r, 0);
+    td_dword(&w.snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 1);
+    td_dword(&w.snap->settings[EPG_SET_REMINDER_MINUTES], 5);
+    world_check(&w);                    /* 1103 takes the place */
+    conflict(w.snap);
+    w.now += 10;
+    world_check(&w);                    /* 1100 owed, first seen now */
+    w.wall += 30;
+    w.now += 30000;
+    td_port(w.snap, "sa-http-port", 6002);
+    world_check(&w);                    /* seen again, 30 s later */
+    world_run_to(&w, w.now + 6 * 60000);
+    i = rec_last(&r, EPG_EV_CONFLICT_REMINDER);
+    CHECK(i >= 0);
+    CHECK_STR(i >= 0 ? r.s[i][5] : NULL, "2023-11-14 22:13:20 UTC");
+    world_free(&w);
+}
+
+/* Room comes back in the window before the episode ends: still nothing is
+ * written before the 1400 that summarises the episode. */
+static void nothing_overtakes_the_1400(void)
+{
+    static rec r;
+    world w;
+
+    world_init(&w, &r, 0);
+    td_dword(&w.snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 1);
+    world_check(&w);                    /* 1103 at 1000 */
+    conflict(w.snap);
+    w.now = 1010;
+    world_check(&w);                    /* 1100 owed: episode until 61010 */
+    world_run_to(&w, 61005);            /* the 1103 left the window at 61000 */
+    td_sz(&w.snap->values[td_value("ab-rpctcpport")], "x");
+    world_check(&w);                    /* 1200 due, room in the window */
+    world_run_to(&w, 200000);
+    CHECK_STR(rec_ids(&r), "1103 1400 1100 1200");
+    world_free(&w);
+}
+
 static void raise_and_clear_cancel_out_while_owed(void)
 {
     static rec r;
@@ -543,6 +608,7 @@ int main(void)
     RUN(every_raise_and_clear);
     RUN(start_stop_reminder_and_suppressed);
     RUN(unreadable_key_keeps_the_conflict);
+    RUN(unreadable_pair_keeps_its_conflict);
     RUN(unreadable_value_keeps_its_findings);
     RUN(no_all_clear_at_start_while_unreadable);
     RUN(missing_key_that_turns_unreadable_exists);
@@ -553,6 +619,8 @@ int main(void)
     RUN(settings_change_is_read_inside_a_window);
     RUN(flood_limit_applies_at_once);
     RUN(flood_limit_by_severity);
+    RUN(held_back_raise_keeps_first_seen);
+    RUN(nothing_overtakes_the_1400);
     RUN(raise_and_clear_cancel_out_while_owed);
     RUN(netsh_is_asked_when_due);
     return tt_summary("test_monitor");
