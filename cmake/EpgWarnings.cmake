@@ -3,8 +3,11 @@
 function(epg_warnings target)
     if(MSVC)
         # C4996: the CRT's "use _s functions" advice; the code bounds every
-        # write itself.
-        target_compile_options(${target} PRIVATE /W4 /wd4996)
+        # write itself.  C5105: /std:c11 turns on the conforming
+        # preprocessor, under which winbase.h of Windows SDK 10.0.19041 and
+        # older expands a macro to "defined" (fixed in later SDKs); it is
+        # in the SDK's header, not ours, and /WX would fail on it.
+        target_compile_options(${target} PRIVATE /W4 /wd4996 /wd5105)
         target_compile_definitions(${target} PRIVATE _CRT_SECURE_NO_WARNINGS)
         if(EPG_WERROR)
             target_compile_options(${target} PRIVATE /WX)

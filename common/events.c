@@ -10,6 +10,8 @@ const epg_event_def epg_event_defs[] = {
       "" },
     { EPG_EV_SETTING_INVALID, EPG_LEVEL_WARNING, EPG_CAT_SERVICE, 4, "MSG_SETTING_INVALID",
       "setting data reason default" },
+    { EPG_EV_EVENTS_LOST, EPG_LEVEL_WARNING, EPG_CAT_SERVICE, 5, "MSG_EVENTS_LOST",
+      "count first-lost last-lost error-code error-text" },
     { EPG_EV_CONFLICT, EPG_LEVEL_ERROR, EPG_CAT_CONFLICT, 5, "MSG_PORT_CONFLICT",
       "port first-path first-component second-path second-component" },
     { EPG_EV_CONFLICT_CLEARED, EPG_LEVEL_INFORMATION, EPG_CAT_CONFLICT, 5, "MSG_PORT_CONFLICT_CLEARED",
@@ -276,4 +278,18 @@ int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
     epg_buf_printf(&s[1], "%lu", (unsigned long)seconds);
     epg_buf_printf(&s[2], "%lu", (unsigned long)limit);
     return finish(e, EPG_EV_SUPPRESSED, s, 3);
+}
+
+int epg_event_lost(uint32_t count, int64_t first, int64_t last, uint32_t error,
+                   const char *error_text, epg_event *e)
+{
+    epg_buf s[5];
+
+    init_bufs(s, 5);
+    epg_buf_printf(&s[0], "%lu", (unsigned long)count);
+    epg_format_utc(first, &s[1]);
+    epg_format_utc(last, &s[2]);
+    epg_buf_printf(&s[3], "%lu", (unsigned long)error);
+    epg_buf_puts(&s[4], error_text ? error_text : "");
+    return finish(e, EPG_EV_EVENTS_LOST, s, 5);
 }

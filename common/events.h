@@ -18,6 +18,7 @@ enum {
     EPG_EV_STARTED = 1000,
     EPG_EV_STOPPED = 1001,
     EPG_EV_SETTING_INVALID = 1002,
+    EPG_EV_EVENTS_LOST = 1003,
     EPG_EV_CONFLICT = 1100,
     EPG_EV_CONFLICT_CLEARED = 1101,
     EPG_EV_CONFLICT_REMINDER = 1102,
@@ -94,6 +95,10 @@ int epg_event_stopped(epg_event *e);
 int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event *e);
 int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
                          epg_event *e);
+/* 1003: count events not written between first and last (Unix seconds),
+ * the last Win32 error and its text (common/eventloss.h). */
+int epg_event_lost(uint32_t count, int64_t first, int64_t last, uint32_t error,
+                   const char *error_text, epg_event *e);
 
 /* "YYYY-MM-DD hh:mm:ss UTC" */
 void epg_format_utc(int64_t unix_seconds, epg_buf *out);

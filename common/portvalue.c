@@ -250,9 +250,17 @@ typedef struct shower {
     epg_buf tmp;
 } shower;
 
+/* Control characters, and the two characters that would make the shown
+ * text mean something else, are written \xNN.  '%': Event Viewer expands
+ * "%1" inside an insertion string as another insertion, and MS-EVEN
+ * 3.2.4.1.5 gives insertion strings no escape, so registry data holding
+ * "%1" would be misread; written \x25 it cannot be.  '\\': so that every
+ * backslash in shown data starts an escape, and "\x25" in the data itself
+ * (written \x5Cx25) is told apart.  The same text goes to the event, the
+ * check report and SCOM's suppression key (docs/events.md). */
 static void show_cp(shower *sh, uint32_t cp)
 {
-    if (cp < 0x20 || cp == 0x7F) {
+    if (cp < 0x20 || cp == 0x7F || cp == '%' || cp == '\\') {
         char esc[8];
         snprintf(esc, sizeof esc, "\\x%02X", (unsigned)cp);
         epg_buf_puts(&sh->tmp, esc);

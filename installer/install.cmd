@@ -5,33 +5,44 @@ rem The end state is the same as "exchportguard install":
 rem   - service ExchPortGuard, image path "<exe>" service, LocalService,
 rem     automatic start, description, failure actions (restart after 60 s
 rem     twice, then nothing; reset after one day), and on Windows 6.0 and
-rem     later a restricted service SID and no privileges;
+rem     later failure actions also on a stop with an error, a restricted
+rem     service SID and no privileges;
 rem   - event source EventLog\Application\ExchPortGuard.
 rem Run it from an elevated command prompt, next to exchportguard.exe.
 rem Every step is checked; the first failure stops the script with its
 rem exit code.
-setlocal EnableExtensions
+setlocal EnableExtensions DisableDelayedExpansion
 
 set "SVC=ExchPortGuard"
+rem Set while delayed expansion is off, so a "!" in the path stays itself.
 set "EXE=%~dp0exchportguard.exe"
 set "SOURCE=HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\ExchPortGuard"
 set "DESC=Watches the Exchange static RPC port values in the registry and writes an event the moment two of them hold the same TCP port."
 
-if not exist "%EXE%" (
-    echo install.cmd: %EXE% not found; keep this script next to exchportguard.exe. 1>&2
-    exit /b 2
-)
+rem From here on the path is only ever written !EXE!: delayed expansion
+rem happens after cmd has parsed the line, so a ")" or "&" in the path
+rem (C:\Program Files (x86)\...) is text, not syntax.  The percent form
+rem would be pasted in before parsing and, outside quotes (the \" of binPath= ends
+rem cmd's quoting), end a block or start a second command.  No ( ) blocks
+rem either: every branch is a goto.
+setlocal EnableDelayedExpansion
+
+if exist "!EXE!" goto have_exe
+echo install.cmd: !EXE! not found; keep this script next to exchportguard.exe. 1>&2
+exit /b 2
+:have_exe
 
 sc query %SVC% >nul 2>&1
-if errorlevel 1 (
-    echo Creating the %SVC% service...
-    sc create %SVC% binPath= "\"%EXE%\" service" start= auto obj= "NT AUTHORITY\LocalService" DisplayName= "ExchPortGuard" >nul
-    if errorlevel 1 goto fail_create
-) else (
-    echo The %SVC% service exists; updating its configuration...
-    sc config %SVC% binPath= "\"%EXE%\" service" start= auto obj= "NT AUTHORITY\LocalService" password= "" DisplayName= "ExchPortGuard" >nul
-    if errorlevel 1 goto fail_config
-)
+if not errorlevel 1 goto update
+echo Creating the %SVC% service...
+sc create %SVC% binPath= "\"!EXE!\" service" start= auto obj= "NT AUTHORITY\LocalService" DisplayName= "ExchPortGuard" >nul
+if errorlevel 1 goto fail_create
+goto configured
+:update
+echo The %SVC% service exists; updating its configuration...
+sc config %SVC% binPath= "\"!EXE!\" service" start= auto obj= "NT AUTHORITY\LocalService" password= "" DisplayName= "ExchPortGuard" >nul
+if errorlevel 1 goto fail_config
+:configured
 
 sc description %SVC% "%DESC%" >nul
 if errorlevel 1 goto fail_description
@@ -39,28 +50,41 @@ if errorlevel 1 goto fail_description
 sc failure %SVC% reset= 86400 actions= restart/60000/restart/60000//0 >nul
 if errorlevel 1 goto fail_failure
 
-rem A restricted service SID and no privileges exist from Windows 6.0 on.
-rem Older sc.exe versions lack these commands (as does Wine's); their
-rem query form tells whether this one has them.
+rem Failure actions also when the service stops with an error, a restricted
+rem service SID and no privileges exist from Windows 6.0 on.  Older sc.exe
+rem versions lack these commands (as does Wine's); their query form tells
+rem whether this one has them.
+sc qfailureflag %SVC% >nul 2>&1
+if not errorlevel 1 goto set_failureflag
+echo Note: this sc.exe cannot set the failure actions flag (sc.exe has it from Windows 6.0 on); skipped.
+goto failureflag_done
+:set_failureflag
+sc failureflag %SVC% 1 >nul
+if errorlevel 1 goto fail_failureflag
+:failureflag_done
+
 sc qsidtype %SVC% >nul 2>&1
-if errorlevel 1 (
-    echo Note: this sc.exe cannot set a service SID type ^(sc.exe has it from Windows 6.0 on^); skipped.
-) else (
-    sc sidtype %SVC% restricted >nul
-    if errorlevel 1 goto fail_sidtype
-)
+if not errorlevel 1 goto set_sidtype
+echo Note: this sc.exe cannot set a service SID type (sc.exe has it from Windows 6.0 on); skipped.
+goto sidtype_done
+:set_sidtype
+sc sidtype %SVC% restricted >nul
+if errorlevel 1 goto fail_sidtype
+:sidtype_done
+
 sc qprivs %SVC% >nul 2>&1
-if errorlevel 1 (
-    echo Note: this sc.exe cannot set required privileges ^(sc.exe has it from Windows 6.0 on^); skipped.
-) else (
-    sc privs %SVC% SeChangeNotifyPrivilege >nul
-    if errorlevel 1 goto fail_privs
-)
+if not errorlevel 1 goto set_privs
+echo Note: this sc.exe cannot set required privileges (sc.exe has it from Windows 6.0 on); skipped.
+goto privs_done
+:set_privs
+sc privs %SVC% SeChangeNotifyPrivilege >nul
+if errorlevel 1 goto fail_privs
+:privs_done
 
 echo Registering the event source...
-reg add "%SOURCE%" /v EventMessageFile /t REG_EXPAND_SZ /d "%EXE%" /f >nul
+reg add "%SOURCE%" /v EventMessageFile /t REG_EXPAND_SZ /d "!EXE!" /f >nul
 if errorlevel 1 goto fail_source
-reg add "%SOURCE%" /v CategoryMessageFile /t REG_EXPAND_SZ /d "%EXE%" /f >nul
+reg add "%SOURCE%" /v CategoryMessageFile /t REG_EXPAND_SZ /d "!EXE!" /f >nul
 if errorlevel 1 goto fail_source
 reg add "%SOURCE%" /v CategoryCount /t REG_DWORD /d 3 /f >nul
 if errorlevel 1 goto fail_source
@@ -86,6 +110,10 @@ exit /b %RC%
 :fail_failure
 set "RC=%ERRORLEVEL%"
 echo install.cmd: sc failure failed with %RC%; the failure actions are not set. 1>&2
+exit /b %RC%
+:fail_failureflag
+set "RC=%ERRORLEVEL%"
+echo install.cmd: sc failureflag failed with %RC%. 1>&2
 exit /b %RC%
 :fail_sidtype
 set "RC=%ERRORLEVEL%"

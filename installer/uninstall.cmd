@@ -14,22 +14,31 @@ if errorlevel 1 (
     goto source
 )
 
-sc query %SVC% | find "STOPPED" >nul
-if not errorlevel 1 goto delete
+rem The state by its number (SERVICE_STATUS dwCurrentState: 1 stopped,
+rem 2 start pending, 3 stop pending, 4 running), not by the English word
+rem after it.  sc stop answers 1061 while the service is starting or
+rem stopping (it cannot take the control yet) and 1062 when it is not
+rem running: both mean wait and look again.
+call :query_state
+if "%STATE%"=="1" goto delete
 echo Stopping the %SVC% service...
+set /a TRIES=0
+:stop_loop
+call :query_state
+if "%STATE%"=="1" goto delete
+if "%STATE%"=="3" goto stop_wait
 sc stop %SVC% >nul
 set "RC=%ERRORLEVEL%"
-rem 1062: the service was not running after all.
-if not "%RC%"=="0" if not "%RC%"=="1062" goto fail_stop
-set /a TRIES=0
-:wait
-sc query %SVC% | find "STOPPED" >nul
-if not errorlevel 1 goto delete
+if "%RC%"=="0" goto stop_wait
+if "%RC%"=="1061" goto stop_wait
+if "%RC%"=="1062" goto stop_wait
+goto fail_stop
+:stop_wait
 set /a TRIES+=1
 if %TRIES% GEQ 30 goto fail_wait
 rem Sleeps about a second; ping is on every Windows, timeout.exe is not.
 ping -n 2 127.0.0.1 >nul
-goto wait
+goto stop_loop
 
 :delete
 sc delete %SVC% >nul
@@ -43,6 +52,14 @@ reg delete "%SOURCE%" /f >nul
 if errorlevel 1 goto fail_source
 echo Removed the %SVC% event source.
 :done
+exit /b 0
+
+:query_state
+rem sc query prints SERVICE_NAME, TYPE, then "STATE : 4  RUNNING" (blank
+rem lines are skipped by for /f): the third word of the third line is the
+rem number.  Nothing here depends on the English words sc.exe prints.
+set "STATE="
+for /f "skip=2 tokens=3" %%a in ('sc query %SVC%') do if not defined STATE set "STATE=%%a"
 exit /b 0
 
 :fail_stop

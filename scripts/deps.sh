@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the build, the tests and the demo need on Debian 12.
+# Installs what the build, the tests and the demo need on Debian 12
+# (python3-yaml: tests/contract/check_native_backend.py parses the GitHub
+# Actions workflow).
 # Runs apt-get only for what is missing, so a second run costs nothing.
 set -euo pipefail
 
@@ -9,7 +11,7 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok ins
 for pkg in cmake make gcc clang libclang-rt-14-dev \
            gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
            gcc-mingw-w64-i686 binutils-mingw-w64-i686 \
-           wine wine64 wixl msitools python3 procps time; do
+           wine wine64 wixl msitools python3 python3-yaml procps time; do
     have "$pkg" || need+=("$pkg")
 done
 

@@ -55,11 +55,10 @@ int cmd_run(int argc, WCHAR **argv)
     cfg.sink.fn = console_emit;
     cfg.sink.ctx = NULL;
     if (to_log) {
+        /* A failure is said, and each event tries again (service/sinks.h). */
         err = eventlog_open(&log);
-        if (err) {
+        if (err)
             report_error("RegisterEventSource(ExchPortGuard)", err);
-            return 1;
-        }
         tee.a = cfg.sink;
         tee.b.fn = eventlog_emit;
         tee.b.ctx = &log;

@@ -59,6 +59,14 @@ static void read_and_check(engine *e, uint32_t keys)
     (void)epg_monitor_checked(&e->m, wall_unix(), clock_ms());
 }
 
+/* The service reports each step of the start to the SCM (a rising
+ * checkpoint), so a slow one is not taken for a hung one. */
+static void milestone(engine *e)
+{
+    if (e->cfg->progress)
+        InterlockedIncrement(e->cfg->progress);
+}
+
 static DWORD wait_timeout(const engine *e, uint64_t now)
 {
     uint64_t d = epg_monitor_deadline(&e->m);
@@ -121,11 +129,14 @@ DWORD engine_run(const engine_config *cfg)
         epg_snapshot *snap = epg_monitor_snapshot(&e->m);
         /* Armed before the first read: nothing after it goes unseen. */
         watcher_arm_all(&e->w);
+        milestone(e);
         regread_snapshot(snap);
         read_watch_errors(e);
+        milestone(e);
         if (epg_monitor_netsh_due(&e->m, epg_monitor_all_keys()))
             netsh_query(snap, cfg->stop);
         (void)epg_monitor_started(&e->m, cfg->version, wall_unix(), clock_ms());
+        milestone(e);
         sync_stats(e);
         if (cfg->ready)
             SetEvent(cfg->ready);

@@ -26,6 +26,9 @@ typedef struct engine_config {
     HANDLE ready;               /* optional; set after the first check */
     engine_stats *stats;        /* optional */
     const char *version;
+    /* optional; raised at each start milestone (keys armed, values read,
+     * first check made), so the SCM plumbing reports real progress */
+    volatile LONG *progress;
 } engine_config;
 
 /* Runs until cfg->stop is set; writes 1000 at start and 1001 at the end.

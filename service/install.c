@@ -21,7 +21,20 @@
 #include "catalogue.h"
 #include "commands.h"
 #include "events.h"
+#include "scm_access.h"
 #include "winutil.h"
+
+/* The core's access table spells the documented constants itself (it has no
+ * windows.h); they must be the SDK's. */
+#define EPG_SAME(a) typedef char epg_same_##a[(EPG_##a) == (a) ? 1 : -1]
+EPG_SAME(SC_MANAGER_CONNECT);
+EPG_SAME(SC_MANAGER_CREATE_SERVICE);
+EPG_SAME(SERVICE_QUERY_CONFIG);
+EPG_SAME(SERVICE_CHANGE_CONFIG);
+EPG_SAME(SERVICE_QUERY_STATUS);
+EPG_SAME(SERVICE_START);
+EPG_SAME(SERVICE_STOP);
+EPG_SAME(DELETE);
 
 #define SERVICE_DISPLAY L"ExchPortGuard"
 #define SERVICE_DESCRIPTION \
@@ -38,10 +51,12 @@
  * reject them with ERROR_INVALID_LEVEL, which is why they are only asked
  * for on 6.0 and later. */
 #define EPG_CONFIG_DELAYED_AUTO_START 3
+#define EPG_CONFIG_FAILURE_ACTIONS_FLAG 4
 #define EPG_CONFIG_SERVICE_SID 5
 #define EPG_CONFIG_REQUIRED_PRIVILEGES 6
 #define EPG_SID_TYPE_RESTRICTED 3
 typedef struct { BOOL delayed; } epg_delayed_info;
+typedef struct { BOOL on_non_crash_failures; } epg_failure_flag_info;
 typedef struct { DWORD sid_type; } epg_sid_info;
 typedef struct { WCHAR *privileges; } epg_privileges_info;
 
@@ -184,6 +199,7 @@ static int configure_service(const char *cmd, SC_HANDLE svc, const WCHAR *image,
     epg_sid_info sid;
     epg_privileges_info priv;
     epg_delayed_info delayed_info;
+    epg_failure_flag_info flag;
     WCHAR privileges[] = L"SeChangeNotifyPrivilege\0";
     DWORD major, minor, err;
 
@@ -218,11 +234,21 @@ static int configure_service(const char *cmd, SC_HANDLE svc, const WCHAR *image,
 
     os_version(&major, &minor);
     if (major < 6) {
-        say("Windows %lu.%lu: a restricted service SID, required privileges and "
-            "delayed start need Windows 6.0 or later; skipped.\n",
+        say("Windows %lu.%lu: failure actions on a stop with an error, a "
+            "restricted service SID, required privileges and delayed start "
+            "need Windows 6.0 or later; skipped.\n",
             (unsigned long)major, (unsigned long)minor);
         return 0;
     }
+    /* Without this flag the SCM runs the failure actions only when the
+     * process dies without reporting STOPPED; the service reports STOPPED
+     * with a non-zero exit code when its engine fails, and
+     * docs/operations.md promises a restart then too
+     * (SERVICE_FAILURE_ACTIONS_FLAG, Windows 6.0 and later). */
+    flag.on_non_crash_failures = TRUE;
+    if (optional_config2(cmd, svc, EPG_CONFIG_FAILURE_ACTIONS_FLAG, &flag,
+                         "failure actions on a stop with an error"))
+        return 1;
     /* A write-restricted token: the service only reads the registry and
      * writes events, which the Application log allows to restricted
      * services (S-1-5-33). */
@@ -308,12 +334,12 @@ int cmd_configure(int argc, WCHAR **argv)
     image = image_path(&exe, &err);
     if (!image)
         return fail("configure", "finding this program's path", err);
-    scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    scm = OpenSCManagerW(NULL, NULL, epg_scm_access(EPG_SCMH_CONFIGURE_MANAGER));
     if (!scm) {
         rc = fail("configure", "opening the Service Control Manager", GetLastError());
     } else {
         svc = OpenServiceW(scm, L"" EPG_SERVICE_NAME,
-                           SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG);
+                           epg_scm_access(EPG_SCMH_CONFIGURE_SERVICE));
         if (!svc) {
             rc = fail("configure", "opening the ExchPortGuard service", GetLastError());
         } else {
@@ -345,18 +371,20 @@ int cmd_install(int argc, WCHAR **argv)
     if (!image)
         return fail("install", "finding this program's path", err);
 
-    scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE);
+    scm = OpenSCManagerW(NULL, NULL, epg_scm_access(EPG_SCMH_INSTALL_MANAGER));
     if (!scm) {
         rc = fail("install", "opening the Service Control Manager", GetLastError());
         goto out;
     }
-    svc = CreateServiceW(scm, L"" EPG_SERVICE_NAME, SERVICE_DISPLAY, SERVICE_ALL_ACCESS,
+    svc = CreateServiceW(scm, L"" EPG_SERVICE_NAME, SERVICE_DISPLAY,
+                         epg_scm_access(EPG_SCMH_INSTALL_SERVICE),
                          SERVICE_WIN32_OWN_PROCESS, o.start, SERVICE_ERROR_NORMAL,
                          image, NULL, NULL, NULL, o.account, NULL);
     if (!svc && GetLastError() == ERROR_SERVICE_EXISTS) {
         /* Installed already: bring it to the requested configuration. */
         existed = 1;
-        svc = OpenServiceW(scm, L"" EPG_SERVICE_NAME, SERVICE_ALL_ACCESS);
+        svc = OpenServiceW(scm, L"" EPG_SERVICE_NAME,
+                           epg_scm_access(EPG_SCMH_INSTALL_SERVICE));
         if (svc && !ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, o.start,
                                          SERVICE_ERROR_NORMAL, image, NULL, NULL,
                                          NULL, o.account ? o.account : L"LocalSystem",
@@ -477,11 +505,11 @@ int cmd_uninstall(int argc, WCHAR **argv)
 
     if (argc > 0)
         return bad_option("uninstall", argv[0]);
-    scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    scm = OpenSCManagerW(NULL, NULL, epg_scm_access(EPG_SCMH_UNINSTALL_MANAGER));
     if (!scm)
         return fail("uninstall", "opening the Service Control Manager", GetLastError());
     svc = OpenServiceW(scm, L"" EPG_SERVICE_NAME,
-                       SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE);
+                       epg_scm_access(EPG_SCMH_UNINSTALL_SERVICE));
     if (!svc) {
         err = GetLastError();
         CloseServiceHandle(scm);

@@ -10,6 +10,39 @@
 #define NETSH_TIMEOUT_MS 10000
 #define NETSH_OUTPUT_MAX (256 * 1024)
 
+typedef BOOL(WINAPI *is_wow64_process_fn)(HANDLE, PBOOL);
+
+/* The directory netsh.exe is run from: the system directory, except in a
+ * 32-bit process on 64-bit Windows (the win32 build there), where the file
+ * system redirector turns System32 into SysWOW64 and the 32-bit netsh may
+ * not show what the 64-bit stack holds.  There %windir%\Sysnative names
+ * the real System32 ("File System Redirector"); it exists from Vista on,
+ * and on Server 2003 x64 / XP x64 only with KB942589, so without it the
+ * redirected System32 is all there is.  IsWow64Process itself is missing
+ * before Server 2003 SP1, so it is looked up at run time (and its absence
+ * means a 32-bit Windows).  Returns the length written, 0 on failure. */
+static UINT netsh_dir(WCHAR *dir, UINT size)
+{
+    HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
+    is_wow64_process_fn is_wow64 = NULL;
+    BOOL wow64 = FALSE;
+    UINT len;
+
+    if (k32)
+        is_wow64 = (is_wow64_process_fn)(void (*)(void))GetProcAddress(k32, "IsWow64Process");
+    if (is_wow64 && is_wow64(GetCurrentProcess(), &wow64) && wow64) {
+        len = GetWindowsDirectoryW(dir, size);
+        if (len && len + 11 < size) {
+            DWORD attr;
+            wcscpy(dir + len, L"\\Sysnative");
+            attr = GetFileAttributesW(dir);
+            if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY))
+                return len + 10;
+        }
+    }
+    return GetSystemDirectoryW(dir, size);
+}
+
 /* Runs "netsh.exe <args>" from the system directory with stdout captured.
  * Returns the output (malloc'd) or NULL with *why set (malloc'd). */
 static char *run_netsh(const WCHAR *args, HANDLE cancel, char **why)
@@ -30,7 +63,7 @@ static char *run_netsh(const WCHAR *args, HANDLE cancel, char **why)
     epg_buf_init(&msg);
     *why = NULL;
     memset(&pi, 0, sizeof pi);
-    len = GetSystemDirectoryW(sysdir, MAX_PATH);
+    len = netsh_dir(sysdir, MAX_PATH);
     if (!len || len >= MAX_PATH) {
         char *t = win32_error_text(GetLastError());
         epg_buf_printf(&msg, "netsh could not be located: %s", t ? t : "");
@@ -46,7 +79,16 @@ static char *run_netsh(const WCHAR *args, HANDLE cancel, char **why)
 
     /* Only the pipe's write end is inheritable, so netsh gets nothing else
      * of ours.  Our copy is closed right after CreateProcess, so the pipe
-     * reports end-of-file when netsh exits. */
+     * reports end-of-file when netsh exits.
+     *
+     * No explicit security descriptor: under the restricted service SID
+     * (a write-restricted token) access is checked when a handle is opened,
+     * and an inherited handle "refers to the same object and has the same
+     * access rights as the original handle" (Handle Inheritance, Microsoft
+     * Learn): netsh writes through the handle it inherits and never opens
+     * the pipe, so the pipe's DACL is never consulted for it.  Creating the
+     * pipe is this process's own access, granted as asked.  Wine has no
+     * restricted tokens; docs/windows-fidelity.md says so. */
     sa.nLength = sizeof sa;
     sa.lpSecurityDescriptor = NULL;
     sa.bInheritHandle = TRUE;

@@ -3,14 +3,17 @@
  * and owns the checkpoint counter.  The work is engine_run's.
  *
  * Status timing (see nssm and the SetServiceStatus documentation):
- *  - START_PENDING with a wait hint and a rising checkpoint until the first
- *    check has been made and its events written; only then RUNNING, so a
- *    service reported running has already said what it found.
+ *  - START_PENDING with a wait hint and a checkpoint that rises at each
+ *    milestone the engine passes (keys armed, values read, first check
+ *    made), never on a timer; only then RUNNING, so a service reported
+ *    running has already said what it found.  The whole start is bounded
+ *    (START_LIMIT_MS): past it the service stops with ERROR_TIMEOUT.
  *  - STOP is acknowledged at once from the handler (STOP_PENDING, no
- *    controls accepted) and the teardown happens on the engine's thread;
- *    while it runs the checkpoint keeps rising.  The engine sees the stop
- *    event before anything else it waits on, so it stops well within the
- *    2-second wait hint even in a change storm. */
+ *    controls accepted) and the teardown happens on the engine's thread.
+ *    The engine sees the stop event before anything else it waits on, so
+ *    it stops well within the 2-second wait hint even in a change storm.
+ *  - Every SetServiceStatus result is checked, and nothing is reported
+ *    after STOPPED. */
 #include <windows.h>
 
 #include <string.h>
@@ -20,29 +23,45 @@
 #include "engine.h"
 #include "report.h"
 #include "sinks.h"
+#include "startwatch.h"
 #include "winutil.h"
 
-#define START_WAIT_HINT_MS 5000
+/* The longest step between two start milestones is the first check, which
+ * may run netsh twice (dynamic range, then exclusions: NETSH_TIMEOUT_MS,
+ * 10 s, each; service/netsh.c) besides reading the keys; the hint covers
+ * that with room to spare. */
+#define START_WAIT_HINT_MS 25000
+/* The whole start, however it progresses: the other milestones take
+ * milliseconds, so this is the first check's worst case and a margin. */
+#define START_LIMIT_MS 60000
 #define STOP_WAIT_HINT_MS 2000
-#define PROGRESS_MS 500
+/* How often a starting service looks at the engine's milestone count. */
+#define PROGRESS_POLL_MS 250
 
-/* What the handler and ServiceMain share; the handler gets it through its
- * context argument (RegisterServiceCtrlHandlerExW), not through globals. */
+/* What ServiceMain and the control handler share.  The handler gets it
+ * through its context argument (RegisterServiceCtrlHandlerExW), and every
+ * function here through a parameter, never a global. */
 typedef struct scm_state {
     SERVICE_STATUS_HANDLE handle;
     SERVICE_STATUS status;
     CRITICAL_SECTION lock;
     HANDLE stop;
+    /* STOPPED has been reported: SetServiceStatus's documentation says the
+     * handle must not be used after that (the process may be ended at
+     * once), so nothing, not even a late STOP from the handler, is
+     * reported again. */
+    int stopped;
 } scm_state;
 
 static void report_status(scm_state *sc, DWORD state, DWORD exit_code, DWORD wait_hint)
 {
     SERVICE_STATUS *st = &sc->status;
+    DWORD err = 0;
 
     EnterCriticalSection(&sc->lock);
-    /* Never go back from stopping to starting. */
-    if (!(st->dwCurrentState == SERVICE_STOP_PENDING &&
-          state == SERVICE_START_PENDING)) {
+    /* Never go back from stopping to starting, never speak after STOPPED. */
+    if (!sc->stopped && !(st->dwCurrentState == SERVICE_STOP_PENDING &&
+                          state == SERVICE_START_PENDING)) {
         st->dwServiceType = SERVICE_WIN32_OWN_PROCESS;
         st->dwCurrentState = state;
         st->dwWin32ExitCode = exit_code;
@@ -54,12 +73,17 @@ static void report_status(scm_state *sc, DWORD state, DWORD exit_code, DWORD wai
             st->dwCheckPoint = 0;
         else
             st->dwCheckPoint++;
-        /* Nobody reads a service's stderr; the SCM's own log then shows
-         * the service as hung, which is the best that can be done. */
         if (!SetServiceStatus(sc->handle, st))
-            report_error("SetServiceStatus", GetLastError());
+            err = GetLastError();
+        if (state == SERVICE_STOPPED)
+            sc->stopped = 1;
     }
     LeaveCriticalSection(&sc->lock);
+    /* A service's stderr reaches no console on Windows; under Wine it is
+     * the session's log.  The SCM itself logs a start that never reports
+     * RUNNING (event 7009/7000), which is what an operator sees. */
+    if (err)
+        report_error("SetServiceStatus", err);
 }
 
 static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
@@ -82,22 +106,30 @@ static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
     }
 }
 
-/* Waits for one of h while keeping the SCM informed: while the service is
- * in a pending state, each PROGRESS_MS raises that state's checkpoint.
- * Returns the index of the handle that was signalled. */
-static DWORD wait_reporting(scm_state *sc, HANDLE *h, DWORD n)
+/* Waits for the engine to be ready (index 0) or to end (index 1) while
+ * the service is START_PENDING: the checkpoint rises when the engine has
+ * passed a milestone, not on a timer (common/startwatch.h).  Returns the
+ * WaitForMultipleObjects result, or WAIT_TIMEOUT when the start took
+ * longer than START_LIMIT_MS. */
+static DWORD wait_started(scm_state *sc, HANDLE *h, volatile LONG *progress)
 {
+    epg_start_watch w;
+
+    epg_start_watch_init(&w, clock_ms(), START_LIMIT_MS);
     for (;;) {
-        DWORD r = WaitForMultipleObjects(n, h, FALSE, PROGRESS_MS), state;
+        DWORD r = WaitForMultipleObjects(2, h, FALSE, PROGRESS_POLL_MS);
         if (r != WAIT_TIMEOUT)
-            return r - WAIT_OBJECT_0;
-        EnterCriticalSection(&sc->lock);
-        state = sc->status.dwCurrentState;
-        LeaveCriticalSection(&sc->lock);
-        if (state == SERVICE_START_PENDING)
-            report_status(sc, state, NO_ERROR, START_WAIT_HINT_MS);
-        else if (state == SERVICE_STOP_PENDING)
-            report_status(sc, state, NO_ERROR, STOP_WAIT_HINT_MS);
+            return r;
+        switch (epg_start_watch_tick(&w, (uint32_t)InterlockedCompareExchange(progress, 0, 0),
+                                     clock_ms())) {
+        case EPG_START_PROGRESS:
+            report_status(sc, SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
+            break;
+        case EPG_START_GIVE_UP:
+            return WAIT_TIMEOUT;
+        default:
+            break;
+        }
     }
 }
 
@@ -106,20 +138,20 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     eventlog_sink log;
     engine_config cfg;
     HANDLE ready = NULL, thread = NULL, waits[2];
-    DWORD err = 0, code = 0;
-    /* Lives until the process ends: the SCM may call the handler until
-     * SERVICE_STOPPED is reported, and the dispatcher returns after it. */
+    DWORD err = 0, code = 0, r;
+    volatile LONG progress = 0;
+    /* Static: the SCM may call the handler until the process ends. */
     static scm_state state;
     scm_state *sc = &state;
 
     (void)argc;
     (void)argv;
-    memset(sc, 0, sizeof *sc);
     InitializeCriticalSection(&sc->lock);
     sc->handle = RegisterServiceCtrlHandlerExW(L"" EPG_SERVICE_NAME, control_handler, sc);
     if (!sc->handle) {
-        report_error("RegisterServiceCtrlHandlerEx", GetLastError());
-        return;     /* nobody to tell; the SCM logs the failed start */
+        /* Nobody to tell but stderr; the SCM logs the failed start. */
+        report_error("RegisterServiceCtrlHandlerExW", GetLastError());
+        return;
     }
     report_status(sc, SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
 
@@ -129,16 +161,16 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
         err = GetLastError();
         goto out;
     }
-    /* Without the event source key Windows still logs the event and its
-     * strings; so a missing source is no reason not to watch. */
-    if (eventlog_open(&log) != 0)
-        log.source = NULL;
+    /* A failed RegisterEventSourceW is retried when the next event is due
+     * (service/sinks.c), so the service watches either way. */
+    eventlog_open(&log);
     memset(&cfg, 0, sizeof cfg);
     cfg.stop = sc->stop;
     cfg.ready = ready;
     cfg.version = EPG_VERSION;
     cfg.sink.fn = eventlog_emit;
     cfg.sink.ctx = &log;
+    cfg.progress = &progress;
     thread = engine_start(&cfg);
     if (!thread) {
         err = GetLastError();
@@ -147,13 +179,32 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     }
     waits[0] = ready;
     waits[1] = thread;
-    if (wait_reporting(sc, waits, 2) == 0) {
+    r = wait_started(sc, waits, &progress);
+    if (r == WAIT_OBJECT_0) {
         report_status(sc, SERVICE_RUNNING, NO_ERROR, 0);
-        wait_reporting(sc, &thread, 1);
+        r = WaitForSingleObject(thread, INFINITE);
+    } else if (r == WAIT_TIMEOUT) {
+        /* The start took too long: stop the engine (it sees the stop event
+         * before anything else, netsh included) and say why. */
+        report_status(sc, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+        SetEvent(sc->stop);
+        r = WaitForSingleObject(thread, INFINITE);
+        err = ERROR_TIMEOUT;
     }
-    /* The engine has returned: stopped on request, or failed to start. */
-    GetExitCodeThread(thread, &code);
-    err = code;
+    if (r == WAIT_FAILED) {
+        /* Cannot tell when the engine ends: ask it to stop and end the
+         * process with STOPPED carrying the reason.  The engine may still
+         * be writing, so its sink stays open (the process ends anyway). */
+        err = report_error("waiting for the engine", GetLastError());
+        SetEvent(sc->stop);
+        goto out;
+    }
+    if (!err) {
+        /* The engine has returned: stopped on request, or failed to start. */
+        if (!GetExitCodeThread(thread, &code))
+            code = report_error("GetExitCodeThread", GetLastError());
+        err = code;
+    }
     eventlog_close(&log);
 out:
     if (thread)
@@ -161,7 +212,8 @@ out:
     if (ready)
         CloseHandle(ready);
     /* The SCM records a non-zero exit code and logs it (event 7023/7024
-     * with the error's text). */
+     * with the error's text); with the failure actions flag set
+     * (service/install.c) it also runs the failure actions. */
     report_status(sc, SERVICE_STOPPED, err, 0);
 }
 

@@ -38,38 +38,75 @@ static void free_strings(WCHAR **w, size_t n)
         free(w[--n]);
 }
 
-DWORD eventlog_open(eventlog_sink *s)
+static const eventlog_api system_api = {
+    RegisterEventSourceW, ReportEventW, DeregisterEventSource
+};
+
+DWORD eventlog_open_with(eventlog_sink *s, const eventlog_api *api)
 {
     memset(s, 0, sizeof *s);
-    s->source = RegisterEventSourceW(NULL, L"" EPG_SERVICE_NAME);
+    s->api = api;
+    epg_loss_init(&s->loss);
+    s->source = api->register_source(NULL, L"" EPG_SERVICE_NAME);
     return s->source ? 0 : GetLastError();
+}
+
+DWORD eventlog_open(eventlog_sink *s)
+{
+    return eventlog_open_with(s, &system_api);
 }
 
 void eventlog_close(eventlog_sink *s)
 {
     if (s->source)
-        DeregisterEventSource(s->source);
+        s->api->deregister_source(s->source);
     s->source = NULL;
+}
+
+/* One event into the log, registering the source first if that failed
+ * before; 0 or the Win32 error. */
+static uint32_t write_event(void *ctx, const epg_event *e)
+{
+    eventlog_sink *s = ctx;
+    WCHAR *w[EPG_EVENT_MAX_STRINGS];
+    size_t n;
+    DWORD err = 0;
+
+    if (!s->source) {
+        s->source = s->api->register_source(NULL, L"" EPG_SERVICE_NAME);
+        if (!s->source)
+            return GetLastError();
+    }
+    n = wide_strings(e, w);
+    if (n != e->nstrings)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    else if (!s->api->report(s->source, event_type(e->def->level), e->def->category,
+                             event_message_id(e->def), NULL, (WORD)n, 0,
+                             (LPCWSTR *)w, NULL))
+        err = GetLastError();
+    free_strings(w, n);
+    return err;
+}
+
+static char *error_text(uint32_t code)
+{
+    return win32_error_text(code);
 }
 
 void eventlog_emit(void *ctx, const epg_event *e)
 {
     eventlog_sink *s = ctx;
-    WCHAR *w[EPG_EVENT_MAX_STRINGS];
-    size_t n = wide_strings(e, w);
+    epg_log_writer w;
+    uint32_t err;
 
-    if (n == e->nstrings &&
-        ReportEventW(s->source, event_type(e->def->level), e->def->category,
-                     event_message_id(e->def), NULL, (WORD)n, 0,
-                     (LPCWSTR *)w, NULL)) {
-        free_strings(w, n);
-        return;
+    w.write = write_event;
+    w.ctx = s;
+    w.error_text = error_text;
+    err = epg_loss_emit(&s->loss, &w, e, wall_unix());
+    if (err) {
+        s->failures++;
+        s->last_error = err;
     }
-    /* The log is full, or the service is out of memory: nothing better to
-     * tell than the counter the caller can read. */
-    s->failures++;
-    s->last_error = n == e->nstrings ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-    free_strings(w, n);
 }
 
 char *render_event_text(const epg_event *e, DWORD *err)

@@ -29,7 +29,9 @@ args = ap.parse_args()
 msi = args.msi
 
 # msidbServiceInstall: SERVICE_WIN32_OWN_PROCESS 0x10, SERVICE_AUTO_START 2,
-# SERVICE_ERROR_NORMAL 1.
+# SERVICE_ERROR_NORMAL 1 with msidbServiceInstallErrorControlVital 0x8000,
+# as the WiX Toolset writes Vital="yes" (wixl's output is patched to match,
+# installer/CMakeLists.txt).
 svc = table(msi, "ServiceInstall")
 check(len(svc) == 1, "one ServiceInstall row")
 if svc:
@@ -37,7 +39,8 @@ if svc:
     check(s["Name"] == "ExchPortGuard", "service name ExchPortGuard")
     check(s["ServiceType"] == "16", "own process")
     check(s["StartType"] == "2", "automatic start")
-    check(s["ErrorControl"] == "1", "normal error control")
+    check(s["ErrorControl"] == str(0x8000 | 1), "normal error control, vital (%s)"
+          % s["ErrorControl"])
     check(s["StartName"] == r"NT AUTHORITY\LocalService", "runs as LocalService")
     check(s["Arguments"] == "service", "started with the argument 'service'")
     check("Exchange" in s["Description"], "has a description")
@@ -61,6 +64,13 @@ for name, value in (("EventMessageFile", "#%[#ExchPortGuardExe]"),
           r["Value"] == value, "Registry: HKLM\\...\\ExchPortGuard %s = %s (%s)"
           % (name, value, r and r["Value"]))
 
+# ForceCreateOnInstall + ForceDeleteOnUninstall: the "*" row WiX writes.
+star = [r for r in table(msi, "Registry") if r["Name"] == "*"]
+check(len(star) == 1 and star[0]["Root"] == "2" and star[0]["Key"].rstrip("\\") == key and
+      star[0]["Value"] == "" and star[0]["Component_"] == "ExchPortGuardService",
+      "Registry: one '*' row for the event source key (create on install, delete on "
+      "uninstall): %s" % star)
+
 ca = {r["Action"]: r for r in table(msi, "CustomAction")}
 c = ca.get("ConfigureExchPortGuard")
 # 18 (exe from an installed file) + 1024 (deferred) + 2048 (no impersonation)
@@ -75,8 +85,11 @@ if c is not None:
     check(seq["ConfigureExchPortGuard"]["Condition"] == 'NOT REMOVE~="ALL"',
           "and not on removal")
 rep = int(seq["RemoveExistingProducts"]["Sequence"])
-check(int(seq["InstallValidate"]["Sequence"]) < rep < int(seq["InstallInitialize"]["Sequence"]),
-      "major upgrade removes the old product first (after InstallValidate)")
+check("InstallExecute" in seq and
+      int(seq["StartServices"]["Sequence"]) < int(seq["InstallExecute"]["Sequence"]) < rep
+      < int(seq["InstallFinalize"]["Sequence"]),
+      "major upgrade removes the old product after the new one is installed "
+      "(afterInstallExecute: the service is never deleted and re-created)")
 
 up = table(msi, "Upgrade")
 check(any(u["Attributes"] == "1" or "WIX_UPGRADE_DETECTED" in u["ActionProperty"] for u in up),

@@ -5,10 +5,18 @@ SEVERITY_LEVEL = {"Informational": "Information", "Warning": "Warning", "Error":
                   "Success": "Information"}
 
 
+def facilities(path):
+    """The FacilityNames declaration: {name: number}."""
+    with open(path, encoding="ascii") as f:
+        m = re.search(r"^FacilityNames=\((.*?)\)", f.read(), re.M | re.S)
+    return {n: int(v, 0) for n, v in re.findall(r"(\w+)=(0x[0-9a-fA-F]+|\d+)", m.group(1))} \
+        if m else {}
+
+
 def parse(path):
     """Returns {id: {"symbol", "severity", "level", "text", "inserts",
-    "names"}}; names are those of the "; // Insertion strings: %1 a, %2 b"
-    comment above the message (None when there is none)."""
+    "facility", "names"}}; names are those of the "; // Insertion strings:
+    %1 a, %2 b" comment above the message (None when there is none)."""
     messages = {}
     with open(path, encoding="ascii") as f:
         lines = f.read().splitlines()
@@ -45,6 +53,7 @@ def parse(path):
                     "text": text,
                     "inserts": inserts,
                     "names": cur.get("names"),
+                    "facility": cur.get("Facility"),
                 }
             cur = {}
     return messages

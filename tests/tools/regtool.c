@@ -225,8 +225,13 @@ static int script(const WCHAR *file)
         } else if (!wcscmp(fields[0], L"deletekey") && n == 2) {
             RegDeleteKeyW(HKEY_LOCAL_MACHINE, fields[1]);
         } else if (!wcscmp(fields[0], L"deletetree") && n == 2) {
-            /* RegDeleteTreeW: Windows 6.0 and later; a test tool only. */
-            RegDeleteTreeW(HKEY_LOCAL_MACHINE, fields[1]);
+            /* RegDeleteTreeW is Windows 6.0 and later (this tool is built
+             * for 5.2 like the product), so it is looked up. */
+            typedef LONG(WINAPI *delete_tree_fn)(HKEY, LPCWSTR);
+            delete_tree_fn del = (delete_tree_fn)(void (*)(void))GetProcAddress(
+                GetModuleHandleW(L"advapi32.dll"), "RegDeleteTreeW");
+            if (del)
+                del(HKEY_LOCAL_MACHINE, fields[1]);
             RegDeleteKeyW(HKEY_LOCAL_MACHINE, fields[1]);
         } else if (!wcscmp(fields[0], L"createkey") && n == 2) {
             HKEY k;

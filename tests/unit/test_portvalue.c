@@ -314,6 +314,14 @@ static void data_is_shown_readably(void)
     td_sz(&r, "a\tb");
     CHECK_STR(s = show(&r, 256), "\"a\\x09b\"");
     free(s);
+    /* "%1" in data would be an insertion to Event Viewer; a backslash
+     * always starts an escape (docs/events.md, "How data is shown"). */
+    td_sz(&r, "60%1");
+    CHECK_STR(s = show(&r, 256), "\"60\\x251\"");
+    free(s);
+    td_sz(&r, "C:\\x25");
+    CHECK_STR(s = show(&r, 256), "\"C:\\x5Cx25\"");
+    free(s);
     td_bytes(&r, EPG_REG_SZ, trailing, sizeof trailing);
     CHECK_STR(s = show(&r, 256), "\"6\" + 78 00 00 00");
     free(s);

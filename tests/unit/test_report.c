@@ -91,7 +91,8 @@ static void json_report(void)
         "\"rule\": \"dynamic-range\"", "\"port\": 6001",
         "\"values\": [\"sa-tcpip-nspi-port\", \"is-tcpip-port\"]",
         "\"state\": \"missing\"", "\"state\": \"invalid\"",
-        "\"data\": \"\\\"say \\\"hi\\\"\\\\\\\\x01\\\"\"", NULL
+        /* the data's backslash is shown \x5C (docs/events.md) */
+        "\"data\": \"\\\"say \\\"hi\\\"\\\\x5C\\\\x01\\\"\"", NULL
     };
     size_t i;
 

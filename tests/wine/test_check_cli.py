@@ -8,12 +8,12 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (AB, IS, OWN, RPC, SA, SRS, Prefix, check, common_args,  # noqa: E402
-                      finish, path, require)
+from winetest import (AB, IS, OWN, RPC, SA, SRS, check, common_args,  # noqa: E402
+                      finish, path, require, open_host)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
-pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
+pfx = open_host(args)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
 

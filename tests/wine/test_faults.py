@@ -23,12 +23,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (HKLM_SERVICES, OWN, VALUES, Prefix, check,  # noqa: E402
-                      common_args, finish, has, path, require, settle, wait_for)
+from winetest import (HKLM_SERVICES, OWN, VALUES, check, common_args,  # noqa: E402
+                      finish, has, path, require, settle, wait_for, open_host)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
-pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
+pfx = open_host(args)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
 SVC = "System\\CurrentControlSet\\Services\\"

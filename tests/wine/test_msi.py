@@ -10,13 +10,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from winetest import (HKLM_SERVICES, Prefix, check, common_args, finish,  # noqa: E402
-                      has, require, settle, wait_for)
+from winetest import (HKLM_SERVICES, check, common_args, finish,  # noqa: E402
+                      has, require, settle, wait_for, open_host)
 
 args = common_args()
 require(len(args.msi) == 2, "two MSIs given: the product and a newer one")
 os.makedirs(args.work, exist_ok=True)
-pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
+pfx = open_host(args)
 MSI = pfx.install_file(args.msi[0], r"C:\epgtest\product.msi")
 NEXT = pfx.install_file(args.msi[1], r"C:\epgtest\newer.msi")
 SVC = HKLM_SERVICES + r"\ExchPortGuard"
@@ -87,6 +87,11 @@ try:
     print("a newer MSI over it")
     settle(log)
     mark = log.count()
+    # DeleteService removes the service's key; a value nobody else writes
+    # there survives only if the upgrade kept the service (RemoveExisting-
+    # Products after InstallExecute: never deleted, so never
+    # ERROR_SERVICE_MARKED_FOR_DELETE; installer/exchportguard.wxs).
+    pfx.reg_add(SVC, "EpgUpgradeMarker", "REG_DWORD", 1)
     r = pfx.run("msiexec", "/i", NEXT, "/qn", timeout=300)
     check(r.rc == 0, "msiexec /i of the newer MSI exits 0 (%r)" % r)
     state = pfx.wait_state("RUNNING", timeout=20)
@@ -96,6 +101,11 @@ try:
     ev, _ = wait_for(log, has(1100, scenarios.IS_TCP), timeout=10, after=mark)
     check(ev is not None, "the upgraded service reports the standing conflict at its start")
     check(any(e.id == 1001 for e in log.events()[mark:]), "the old service stopped (1001)")
+    check(pfx.reg_query(SVC, "EpgUpgradeMarker") is not None,
+          "the service was kept, not deleted and created again")
+    v = pfx.reg_query(SVC) or {}
+    check(v.get("ImagePath", ("", ""))[1] == '"%s" service' % EXE,
+          "and configured by the new version (quoted image path)")
 
     print("msiexec /x")
     r = pfx.run("msiexec", "/x", NEXT, "/qn", timeout=300)

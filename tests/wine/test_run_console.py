@@ -4,18 +4,17 @@ with the text FormatMessageW renders from the exe's own message table, so
 these checks prove the message table is in the exe and says what the event
 contract promises."""
 import os
-import signal
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
-from winetest import (ConsoleLog, EventLog, Prefix, check, common_args,  # noqa: E402
-                      finish, has, require, settle, wait_for)
+from winetest import (ConsoleLog, EventLog, check, common_args,  # noqa: E402
+                      finish, has, require, settle, wait_for, open_host)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
-pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
+pfx = open_host(args)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 out = os.path.join(args.work, "run.out")
 proc = None
@@ -37,8 +36,7 @@ try:
 
     print("Ctrl+C")
     mark = log.count()
-    # Wine turns SIGINT into CTRL_C_EVENT for the process.
-    proc.send_signal(signal.SIGINT)
+    pfx.interrupt(proc)
     try:
         rc = proc.wait(timeout=10)
     except Exception:
@@ -50,12 +48,14 @@ try:
     check(r.rc == 3 and "unknown option" in r.err, "run: unknown option, exit 3")
 
     print("run --eventlog")
-    # ReportEventW prints on Wine's eventlog channel of the calling process:
-    # here, run's own stderr.
+    # Under Wine ReportEventW prints on the eventlog channel of the calling
+    # process: here, run's own stderr.  On Windows the events are in the
+    # Application log, read from the mark taken now.
     out2, err2 = os.path.join(args.work, "run2.out"), os.path.join(args.work, "run2.err")
+    native_log = None if pfx.is_wine else pfx.start_session(os.path.join(args.work, "run2.log"))
     proc = pfx.popen([EXE, "run", "--eventlog"], out2, err2,
                      env={"WINEDEBUG": "fixme-all,fixme+advapi,+eventlog"})
-    console, channel = ConsoleLog(out2), EventLog(err2)
+    console, channel = ConsoleLog(out2), native_log or EventLog(err2)
     ev, _ = wait_for(console, has(1000), timeout=20)
     require(ev is not None, "run --eventlog started")
     settle(console)
@@ -68,7 +68,7 @@ try:
     check(ev is not None and ev.strings[0] == "6004" and ev.level == "Error",
           "and the same 1100 written with ReportEventW")
     check(channel.events()[0].id == 1000, "every event goes to both, from 1000 on")
-    proc.send_signal(signal.SIGINT)
+    pfx.interrupt(proc)
     check(proc.wait(timeout=10) == 0, "run --eventlog exits 0 on Ctrl+C")
     ev, _ = wait_for(channel, has(1001), timeout=2)
     check(ev is not None, "1001 written to the event log too")

@@ -174,7 +174,131 @@ class Result:
         return "rc=%s out=%r err=%r" % (self.rc, self.out[-400:], self.err[-400:])
 
 
-class Prefix:
+def run_captured(argv, env, timeout, stdin_text=None, cwd=None):
+    """Runs argv (in directory cwd) with stdin, stdout and stderr in
+    temporary files (never pipes: wine-notes.md item 2); a Result, rc
+    "timeout" if it hung."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryFile() as stdin:
+        if stdin_text is not None:
+            stdin.write(stdin_text.encode())
+            stdin.seek(0)
+        try:
+            p = subprocess.run(argv, env=env, stdout=out, stderr=err,
+                               stdin=stdin if stdin_text is not None else subprocess.DEVNULL,
+                               timeout=timeout, cwd=cwd)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            rc = "timeout"
+        out.seek(0)
+        err.seek(0)
+        return Result(rc, out.read().decode("utf-8", "replace"),
+                      err.read().decode("utf-8", "replace"))
+
+
+class Host:
+    """What a test does to a Windows system, whichever it is: run programs,
+    read and write the registry with reg.exe, drive the service with sc.exe.
+    Prefix is a private Wine prefix; native.NativeHost the real Windows this
+    runs on (tests/wine/native.py).  Subclasses provide run()."""
+
+    is_wine = True
+    tmp_win = "C:\\epgtest"   # self.tmp as the Windows programs name it
+
+    def remember(self, key, name=None):
+        """Called before a test changes key (or its value name): a host
+        that outlives the test (native) notes how to undo it."""
+
+    # --- the registry, through reg.exe (Wine's or Windows') ---------------
+
+    def reg(self, *args):
+        return self.run("reg", *args)
+
+    def reg_add(self, key, name, typ, data):
+        self.remember(key, name)
+        r = self.reg("add", key, "/v", name, "/t", typ, "/d", str(data), "/f")
+        if r.rc != 0:
+            raise TestFailure("reg add %s\\%s failed: %r" % (key, name, r))
+        return r
+
+    def reg_delete_value(self, key, name):
+        self.remember(key, name)
+        return self.reg("delete", key, "/v", name, "/f")
+
+    def reg_delete_key(self, key):
+        self.remember(key)
+        return self.reg("delete", key, "/f")
+
+    def reg_import(self, text):
+        """Imports a .reg file: the way to plant any type with any bytes,
+        such as a 3-byte REG_DWORD (hex(4):01,02,03)."""
+        for m in re.finditer(r"^\[-?HKEY_LOCAL_MACHINE\\(.*?)\]", text, re.M):
+            self.remember("HKLM\\" + m.group(1))
+        name = "import%d.reg" % int(time.time() * 1e6)
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", newline="\r\n") as f:
+            f.write("Windows Registry Editor Version 5.00\n\n" + text)
+        r = self.reg("import", self.tmp_win + "\\" + name)
+        if r.rc != 0:
+            raise TestFailure("reg import failed: %r\n%s" % (r, text))
+        return r
+
+    def reg_query(self, key, name=None):
+        """Returns {value name: (type, data text)} or None if the key is
+        missing (or just the pair for one value)."""
+        args = ["query", key] + (["/v", name] if name else [])
+        r = self.reg(*args)
+        if r.rc != 0:
+            return None
+        values = {}
+        for line in r.out.splitlines():
+            m = re.match(r"^    (.*?)    (REG_\w+)    ?(.*)$", line)
+            if m:
+                values[m.group(1)] = (m.group(2), m.group(3))
+        if name:
+            return values.get(name)
+        return values
+
+    def key_exists(self, key):
+        return self.reg("query", key).rc == 0
+
+    def script(self, regtool, lines, name):
+        """Runs regtool's script mode over lines (tests/tools/regtool.c):
+        many registry steps in one process, as fast as a script would."""
+        path_ = os.path.join(self.tmp, name)
+        with open(path_, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        r = self.run(regtool, "script", self.tmp_win + "\\" + name, timeout=600)
+        require(r.rc == 0, "regtool script %s ran%s" % (name, "" if r.rc == 0 else " (%r)" % r))
+        return r
+
+    # --- services ----------------------------------------------------------
+
+    def sc(self, *args):
+        return self.run("sc", *args)
+
+    def service_state(self, name="ExchPortGuard"):
+        r = self.sc("query", name)
+        m = re.search(r"STATE\s*:\s*\d+\s+(\w+)", r.out)
+        return m.group(1) if m else None
+
+    def interrupt(self, proc):
+        """Ctrl+C to a console program started with popen: Wine turns
+        SIGINT into CTRL_C_EVENT for the process."""
+        import signal
+        proc.send_signal(signal.SIGINT)
+
+    def wait_state(self, state, timeout=10.0, name="ExchPortGuard"):
+        end = time.time() + timeout
+        while True:
+            s = self.service_state(name)
+            if s == state or time.time() > end:
+                return s
+            time.sleep(0.1)
+
+
+
+class Prefix(Host):
     """A private Wine prefix with its own wineserver."""
 
     def __init__(self, path, template):
@@ -201,23 +325,7 @@ class Prefix:
         e = dict(self.env)
         if env:
             e.update(env)
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            stdin = subprocess.DEVNULL
-            if stdin_text is not None:
-                stdin = tempfile.TemporaryFile()
-                stdin.write(stdin_text.encode())
-                stdin.seek(0)
-            try:
-                p = subprocess.run([WINE] + list(args), env=e, stdout=out,
-                                   stderr=err, stdin=stdin, timeout=timeout,
-                                   cwd=cwd)
-                rc = p.returncode
-            except subprocess.TimeoutExpired:
-                rc = "timeout"
-            out.seek(0)
-            err.seek(0)
-            return Result(rc, out.read().decode("utf-8", "replace"),
-                          err.read().decode("utf-8", "replace"))
+        return run_captured([WINE] + list(args), e, timeout, stdin_text, cwd)
 
     def popen(self, args, stdout_path, stderr_path, env=None):
         """Starts a wine program in the background with output in files."""
@@ -231,64 +339,6 @@ class Prefix:
         out.close()
         err.close()
         return p
-
-    # --- the registry, through Wine's own reg.exe -------------------------
-
-    def reg(self, *args):
-        return self.run("reg", *args)
-
-    def reg_add(self, key, name, typ, data):
-        r = self.reg("add", key, "/v", name, "/t", typ, "/d", str(data), "/f")
-        if r.rc != 0:
-            raise TestFailure("reg add %s\\%s failed: %r" % (key, name, r))
-        return r
-
-    def reg_delete_value(self, key, name):
-        return self.reg("delete", key, "/v", name, "/f")
-
-    def reg_delete_key(self, key):
-        return self.reg("delete", key, "/f")
-
-    def reg_import(self, text):
-        """Imports a .reg file: the way to plant any type with any bytes,
-        such as a 3-byte REG_DWORD (hex(4):01,02,03)."""
-        name = "import%d.reg" % int(time.time() * 1e6)
-        path = os.path.join(self.tmp, name)
-        with open(path, "w", newline="\r\n") as f:
-            f.write("Windows Registry Editor Version 5.00\n\n" + text)
-        r = self.reg("import", "C:\\epgtest\\" + name)
-        if r.rc != 0:
-            raise TestFailure("reg import failed: %r\n%s" % (r, text))
-        return r
-
-    def reg_query(self, key, name=None):
-        """Returns {value name: (type, data text)} or None if the key is
-        missing (or just the pair for one value)."""
-        args = ["query", key] + (["/v", name] if name else [])
-        r = self.reg(*args)
-        if r.rc != 0:
-            return None
-        values = {}
-        for line in r.out.splitlines():
-            m = re.match(r"^    (.*?)    (REG_\w+)    ?(.*)$", line)
-            if m:
-                values[m.group(1)] = (m.group(2), m.group(3))
-        if name:
-            return values.get(name)
-        return values
-
-    def script(self, regtool, lines, name):
-        """Runs regtool's script mode over lines (tests/tools/regtool.c):
-        many registry steps in one process, as fast as a script would."""
-        path_ = os.path.join(self.tmp, name)
-        with open(path_, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        r = self.run(regtool, "script", "C:\\epgtest\\" + name, timeout=600)
-        require(r.rc == 0, "regtool script %s ran%s" % (name, "" if r.rc == 0 else " (%r)" % r))
-        return r
-
-    def key_exists(self, key):
-        return self.reg("query", key).rc == 0
 
     # --- sessions ----------------------------------------------------------
 
@@ -317,25 +367,6 @@ class Prefix:
         subprocess.run([WINESERVER, "-w"], env=self.env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        timeout=60)
-
-    # --- services ----------------------------------------------------------
-
-    def sc(self, *args):
-        return self.run("sc", *args)
-
-    def service_state(self, name="ExchPortGuard"):
-        r = self.sc("query", name)
-        m = re.search(r"STATE\s*:\s*\d+\s+(\w+)", r.out)
-        return m.group(1) if m else None
-
-    def wait_state(self, state, timeout=10.0, name="ExchPortGuard"):
-        end = time.time() + timeout
-        while True:
-            s = self.service_state(name)
-            if s == state or time.time() > end:
-                return s
-            time.sleep(0.1)
-
 
 # --- events ------------------------------------------------------------------
 
@@ -554,9 +585,31 @@ def common_args(argv=None):
     import argparse
     ap = argparse.ArgumentParser()
     ap.add_argument("--exe", required=True, help="exchportguard.exe")
-    ap.add_argument("--template", required=True, help="template prefix")
+    ap.add_argument("--backend", default=os.environ.get("EPG_TEST_BACKEND", "wine"),
+                    help="wine (the default) or native: the real Windows this "
+                         "runs on (changes HKLM; asked for explicitly only)")
+    ap.add_argument("--template", help="template prefix (the wine backend)")
     ap.add_argument("--work", required=True, help="scratch directory")
     ap.add_argument("--msi", action="append", default=[], help="MSI files")
     ap.add_argument("--tools", help="directory of test tools (*.exe)")
     ap.add_argument("--source", help="source tree")
     return ap.parse_args(argv)
+
+
+def open_host(args):
+    """The system the test runs against: a Wine prefix cloned from the
+    template, or, when asked for explicitly, the real Windows this runs on
+    (tests/wine/native.py refuses anywhere else, and without administrator
+    rights).  A refusal ends the test with exit code 2 and the reason."""
+    import native
+    try:
+        backend = native.select_backend(args.backend)
+    except native.BackendRefused as e:
+        print("backend refused: %s" % e)
+        sys.exit(2)
+    if backend == "native":
+        return native.NativeHost(args)
+    if not args.template:
+        print("backend refused: the wine backend needs --template")
+        sys.exit(2)
+    return Prefix(os.path.join(args.work, "prefix"), args.template)
