@@ -349,6 +349,25 @@ static void unreadable_tcpip_or_settings_does_not_block_all_clear(void)
     world_free(&w);
 }
 
+/* The settings key cannot be read: one 1300 says so; the defaults apply,
+ * and no 1002 per setting repeats it. */
+static void unreadable_settings_key_is_one_1300(void)
+{
+    static rec r;
+    world w;
+
+    world_init(&w, &r, 0);
+    one_port(w.snap);
+    world_check(&w);
+    CHECK_STR(rec_ids(&r), "1103");
+    rec_reset(&r);
+    deny_key(w.snap, epg_key_of_role(EPG_KEY_SETTINGS));
+    world_check(&w);
+    CHECK_STR(rec_ids(&r), "1300");
+    CHECK_INT(w.m.co.window_ms, 200);
+    world_free(&w);
+}
+
 static void unreadable_keys_are_retried_with_back_off(void)
 {
     static rec r;
@@ -613,6 +632,7 @@ int main(void)
     RUN(no_all_clear_at_start_while_unreadable);
     RUN(missing_key_that_turns_unreadable_exists);
     RUN(unreadable_tcpip_or_settings_does_not_block_all_clear);
+    RUN(unreadable_settings_key_is_one_1300);
     RUN(unreadable_keys_are_retried_with_back_off);
     RUN(coalescing_reads_what_changed);
     RUN(shorter_window_applies_at_once);
