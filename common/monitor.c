@@ -73,8 +73,13 @@ void epg_monitor_stopping(epg_monitor *m)
 
 uint32_t epg_monitor_change(epg_monitor *m, uint32_t keys, uint64_t now)
 {
-    int due = epg_coalesce_change(&m->co, now);
+    int due;
 
+    /* A notification that changed nothing watched (another service's key
+     * created under Services) opens no window: no timer for nothing. */
+    if (!keys)
+        return 0;
+    due = epg_coalesce_change(&m->co, now);
     m->pending |= keys;
     /* The service's own settings are read at once, even inside a window:
      * an operator who shortens a long CoalesceMilliseconds must not wait

@@ -417,6 +417,9 @@ static void coalescing_reads_what_changed(void)
     world_check(&w);
     CHECK_INT(epg_monitor_tick(&w.m, 5400), 0);
     CHECK_INT(epg_monitor_deadline(&w.m), EPG_NO_DEADLINE);
+    /* A wake-up that changed no watched key: nothing to read, no timer. */
+    CHECK_INT(epg_monitor_change(&w.m, 0, 9000), 0);
+    CHECK_INT(epg_monitor_deadline(&w.m), EPG_NO_DEADLINE);
     world_free(&w);
 }
 
