@@ -224,6 +224,21 @@ static void start_stop_reminder_and_suppressed(void)
     world_free(&w);
 }
 
+/* Issue 9 item 5: at start, 1000, then raises by severity, then 1103. */
+static void start_order(void)
+{
+    static rec r;
+    world w;
+
+    world_init(&w, &r, 0);
+    w.snap->keys[key_of("ab-rpctcpport")].state = EPG_KEY_MISSING;
+    td_sz(&w.snap->values[td_value("srs-tcpip-port")], "x");
+    deny_key(w.snap, epg_key_of_role(EPG_KEY_TCPIP));
+    CHECK_INT(epg_monitor_started(&w.m, "1", w.wall, w.now), 0);
+    CHECK_STR(rec_ids(&r), "1000 1300 1200 1310 1103");
+    world_free(&w);
+}
+
 /* --- unreadable is unknown ---------------------------------------------- */
 
 static void unreadable_key_keeps_the_conflict(void)
@@ -629,6 +644,7 @@ int main(void)
 {
     RUN(every_raise_and_clear);
     RUN(start_stop_reminder_and_suppressed);
+    RUN(start_order);
     RUN(unreadable_key_keeps_the_conflict);
     RUN(unreadable_pair_keeps_its_conflict);
     RUN(unreadable_value_keeps_its_findings);
