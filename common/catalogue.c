@@ -12,147 +12,118 @@
 /* On a global catalog lsass answers NSPI itself (docs/exchange-ports.md). */
 #define NSPI_IMAGES "lsass.exe"
 const epg_watched_value epg_values[EPG_VALUE_COUNT] = {
-    { "sa-http-port", "MSExchangeSA\\Parameters", "HTTP Port",
+    { "sa-http-port", EPG_K_SA, "HTTP Port",
       "System Attendant referral (DSReferral) port for RPC over HTTP",
       EPG_EXCHANGE_2003, EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_EX2003, SA_SVC, "" },
-    { "sa-rpchttp-nspi-port", "MSExchangeSA\\Parameters", "Rpc/HTTP NSPI Port",
+    { "sa-rpchttp-nspi-port", EPG_K_SA, "Rpc/HTTP NSPI Port",
       "System Attendant NSPI proxy (DSProxy) port for RPC over HTTP",
       EPG_EXCHANGE_2003, EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_NONE, SA_SVC,
       NSPI_IMAGES },
-    { "is-rpchttp-port", "MSExchangeIS\\ParametersSystem", "Rpc/HTTP Port",
+    { "is-rpchttp-port", EPG_K_IS, "Rpc/HTTP Port",
       "Information Store port for RPC over HTTP", EPG_EXCHANGE_2003,
       EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_NONE, "MSExchangeIS", "" },
-    { "sa-tcpip-nspi-port", "MSExchangeSA\\Parameters", "TCP/IP NSPI Port",
+    { "sa-tcpip-nspi-port", EPG_K_SA, "TCP/IP NSPI Port",
       "System Attendant NSPI proxy TCP/IP port", EPG_EXCHANGE_2003,
       EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_NONE, SA_SVC, NSPI_IMAGES },
-    { "sa-tcpip-port", "MSExchangeSA\\Parameters", "TCP/IP Port",
+    { "sa-tcpip-port", EPG_K_SA, "TCP/IP Port",
       "System Attendant referral (RFR) TCP/IP port", EPG_EXCHANGE_2003,
       EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_EX2003, SA_SVC, "" },
-    { "srs-tcpip-port", "MSExchangeSRS\\Parameters", "TCP/IP",
+    { "srs-tcpip-port", EPG_K_SRS, "TCP/IP",
       "Site Replication Service TCP/IP port", EPG_EXCHANGE_2003,
       EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_NONE, "MSExchangeSRS", "" },
-    { "is-tcpip-port", "MSExchangeIS\\ParametersSystem", "TCP/IP Port",
+    { "is-tcpip-port", EPG_K_IS, "TCP/IP Port",
       "Information Store TCP/IP port", EPG_EXCHANGE_2003,
       EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_NONE, "MSExchangeIS", "" },
-    { "rpc-tcpip-port", "MSExchangeRPC\\ParametersSystem", "TCP/IP Port",
+    { "rpc-tcpip-port", EPG_K_RPC, "TCP/IP Port",
       "RPC Client Access TCP/IP port (Exchange 2010)", EPG_EXCHANGE_2010,
       EPG_TYPES_ANY, 0, 0, EPG_RANGE_RULE_EX2010, "MSExchangeRPC", "" },
-    { "ab-rpctcpport", "MSExchangeAB\\Parameters", "RpcTcpPort",
+    { "ab-rpctcpport", EPG_K_AB, "RpcTcpPort",
       "Address Book service TCP/IP port (Exchange 2010)", EPG_EXCHANGE_2010,
       EPG_TYPES_ANY, 0, 1, EPG_RANGE_RULE_EX2010, "MSExchangeAB", "" },
     /* The Address Book service reads these as strings with defaults "6004"
      * and "6002" (docs/exchange-ports.md). */
-    { "ab-nspihttpport", "MSExchangeAB\\Parameters", "NspiHttpPort",
+    { "ab-nspihttpport", EPG_K_AB, "NspiHttpPort",
       "Address Book service NSPI port for RPC over HTTP (Exchange 2010)",
       EPG_EXCHANGE_2010, EPG_TYPES_ANY, 6004, 0, EPG_RANGE_RULE_NONE,
       "MSExchangeAB", NSPI_IMAGES },
-    { "ab-rfrhttpport", "MSExchangeAB\\Parameters", "RfrHttpPort",
+    { "ab-rfrhttpport", EPG_K_AB, "RfrHttpPort",
       "Address Book service referral (RFR) port for RPC over HTTP (Exchange 2010)",
       EPG_EXCHANGE_2010, EPG_TYPES_ANY, 6002, 0, EPG_RANGE_RULE_NONE,
       "MSExchangeAB", "" },
     /* Domain controller ports (KB 224196, KB 319553): REG_DWORD only, the
      * only type those services read. */
-    { "ntds-tcpip-port", "NTDS\\Parameters", "TCP/IP Port",
+    { "ntds-tcpip-port", EPG_K_NTDS, "TCP/IP Port",
       "Active Directory replication and NSPI TCP/IP port", EPG_DOMAIN_CONTROLLER,
       EPG_TYPES_DWORD, 0, 0, EPG_RANGE_RULE_NONE, "NTDS;Netlogon", "lsass.exe" },
-    { "netlogon-dctcpipport", "Netlogon\\Parameters", "DCTcpipPort",
+    { "netlogon-dctcpipport", EPG_K_NETLOGON, "DCTcpipPort",
       "Netlogon TCP/IP port", EPG_DOMAIN_CONTROLLER, EPG_TYPES_DWORD, 0, 0,
       EPG_RANGE_RULE_NONE, "Netlogon;NTDS", "lsass.exe" },
-    { "ntfrs-rpc-port", "NtFrs\\Parameters", "RPC TCP/IP Port Assignment",
+    { "ntfrs-rpc-port", EPG_K_NTFRS, "RPC TCP/IP Port Assignment",
       "File Replication Service RPC port", EPG_DOMAIN_CONTROLLER,
       EPG_TYPES_DWORD, 0, 0, EPG_RANGE_RULE_NONE, "NtFrs", "ntfrs.exe" },
 };
 
-/* Index in epg_values of the first value using v's key: a key is "new" when
- * no earlier value uses it. */
-static size_t first_value_with_key(size_t v)
-{
-    size_t i;
-
-    for (i = 0; i < v; i++)
-        if (strcmp(epg_values[i].key, epg_values[v].key) == 0)
-            return i;
-    return v;
-}
-
-static size_t exchange_key_count(void)
-{
-    size_t v, n = 0;
-
-    for (v = 0; v < EPG_VALUE_COUNT; v++)
-        if (first_value_with_key(v) == v)
-            n++;
-    return n;
-}
+/* The watched keys, under EPG_SERVICES_ROOT, indexed by epg_key_id.  A
+ * missing Exchange key is worth an event (the component is not installed);
+ * the domain controller keys are compared only when present (most servers
+ * are not domain controllers), and the service's own Parameters key is
+ * optional (its absence means defaults). */
+static const struct {
+    const char *path;
+    epg_key_role role;
+    int report_missing;
+} epg_keys[EPG_KEY_COUNT] = {
+    [EPG_K_SA] = { "MSExchangeSA\\Parameters", EPG_KEY_EXCHANGE, 1 },
+    [EPG_K_IS] = { "MSExchangeIS\\ParametersSystem", EPG_KEY_EXCHANGE, 1 },
+    [EPG_K_SRS] = { "MSExchangeSRS\\Parameters", EPG_KEY_EXCHANGE, 1 },
+    [EPG_K_RPC] = { "MSExchangeRPC\\ParametersSystem", EPG_KEY_EXCHANGE, 1 },
+    [EPG_K_AB] = { "MSExchangeAB\\Parameters", EPG_KEY_EXCHANGE, 1 },
+    [EPG_K_NTDS] = { "NTDS\\Parameters", EPG_KEY_EXCHANGE, 0 },
+    [EPG_K_NETLOGON] = { "Netlogon\\Parameters", EPG_KEY_EXCHANGE, 0 },
+    [EPG_K_NTFRS] = { "NtFrs\\Parameters", EPG_KEY_EXCHANGE, 0 },
+    [EPG_K_TCPIP] = { EPG_TCPIP_KEY, EPG_KEY_TCPIP, 1 },
+    [EPG_K_SETTINGS] = { EPG_SETTINGS_KEY, EPG_KEY_SETTINGS, 0 },
+};
 
 size_t epg_key_count(void)
 {
-    return exchange_key_count() + 2;
+    return EPG_KEY_COUNT;
 }
 
 size_t epg_value_key(size_t v)
 {
-    size_t i, k = 0, first = first_value_with_key(v);
-
-    for (i = 0; i < first; i++)
-        if (first_value_with_key(i) == i)
-            k++;
-    return k;
+    return (size_t)epg_values[v].key;
 }
 
 const char *epg_key_path(size_t k)
 {
-    size_t v, n = 0, ex = exchange_key_count();
-
-    if (k == ex)
-        return EPG_TCPIP_KEY;
-    if (k == ex + 1)
-        return EPG_SETTINGS_KEY;
-    for (v = 0; v < EPG_VALUE_COUNT; v++)
-        if (first_value_with_key(v) == v && n++ == k)
-            return epg_values[v].key;
-    return "";
+    return k < EPG_KEY_COUNT ? epg_keys[k].path : "";
 }
 
 epg_key_role epg_key_role_of(size_t k)
 {
-    size_t ex = exchange_key_count();
-
-    if (k == ex)
-        return EPG_KEY_TCPIP;
-    if (k == ex + 1)
-        return EPG_KEY_SETTINGS;
-    return EPG_KEY_EXCHANGE;
+    return k < EPG_KEY_COUNT ? epg_keys[k].role : EPG_KEY_EXCHANGE;
 }
 
 size_t epg_key_of_role(epg_key_role role)
 {
-    size_t ex = exchange_key_count();
-
-    return role == EPG_KEY_SETTINGS ? ex + 1 : ex;
+    return role == EPG_KEY_SETTINGS ? EPG_K_SETTINGS : EPG_K_TCPIP;
 }
 
 int epg_key_report_missing(size_t k)
 {
-    size_t v;
-
-    if (epg_key_role_of(k) == EPG_KEY_SETTINGS)
-        return 0;
-    for (v = 0; v < EPG_VALUE_COUNT; v++)
-        if (epg_value_key(v) == k)
-            return epg_values[v].family != EPG_DOMAIN_CONTROLLER;
-    return 1;
+    return k < EPG_KEY_COUNT && epg_keys[k].report_missing;
 }
 
 void epg_value_path(size_t v, epg_buf *out)
 {
-    epg_buf_printf(out, "%s\\%s\\%s", EPG_DISPLAY_ROOT, epg_values[v].key,
+    epg_buf_printf(out, "%s\\%s\\%s", EPG_DISPLAY_ROOT, epg_key_path(epg_values[v].key),
                    epg_values[v].name);
 }
 
 void epg_value_short_path(size_t v, epg_buf *out)
 {
-    epg_buf_printf(out, "%s\\%s", epg_values[v].key, epg_values[v].name);
+    epg_buf_printf(out, "%s\\%s", epg_key_path(epg_values[v].key), epg_values[v].name);
 }
 
 void epg_key_display_path(size_t k, epg_buf *out)

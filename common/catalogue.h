@@ -1,8 +1,10 @@
 /* What ExchPortGuard watches.
  *
  * epg_values is the one table of watched port values: every other list of
- * values or keys in the product (the keys the service watches, the lines of
- * event 1000, the rows of the check report, the JSON) is derived from it. */
+ * values in the product (the lines of event 1000, the rows of the check
+ * report, the JSON) is derived from it.  Each names its key from the small
+ * table of watched keys (epg_key_id), which also holds the two keys the
+ * service reads besides: the TCP/IP parameters and its own settings. */
 #ifndef EPG_CATALOGUE_H
 #define EPG_CATALOGUE_H
 
@@ -34,6 +36,23 @@ typedef enum epg_family {
     EPG_DOMAIN_CONTROLLER   /* Active Directory, Netlogon, FRS */
 } epg_family;
 
+/* The watched keys, in this order: the Exchange keys, the domain
+ * controller keys, then EPG_TCPIP_KEY, then EPG_SETTINGS_KEY.  epg_keys in
+ * catalogue.c is their table. */
+typedef enum epg_key_id {
+    EPG_K_SA = 0,           /* MSExchangeSA\Parameters */
+    EPG_K_IS,               /* MSExchangeIS\ParametersSystem */
+    EPG_K_SRS,              /* MSExchangeSRS\Parameters */
+    EPG_K_RPC,              /* MSExchangeRPC\ParametersSystem */
+    EPG_K_AB,               /* MSExchangeAB\Parameters */
+    EPG_K_NTDS,             /* NTDS\Parameters */
+    EPG_K_NETLOGON,         /* Netlogon\Parameters */
+    EPG_K_NTFRS,            /* NtFrs\Parameters */
+    EPG_K_TCPIP,
+    EPG_K_SETTINGS,
+    EPG_KEY_COUNT
+} epg_key_id;
+
 /* Registry types a value may hold (a mask). */
 #define EPG_TYPES_DWORD 1u
 #define EPG_TYPES_STRING 2u     /* REG_SZ or REG_EXPAND_SZ of decimal digits */
@@ -54,7 +73,7 @@ typedef enum epg_range_rule {
 
 typedef struct epg_watched_value {
     const char *id;         /* stable short name for scripts and JSON */
-    const char *key;        /* under EPG_SERVICES_ROOT */
+    epg_key_id key;         /* which watched key holds it */
     const char *name;       /* registry value name */
     const char *component;  /* what listens on the port, for messages */
     epg_family family;
@@ -80,10 +99,9 @@ typedef enum epg_key_role {
 } epg_key_role;
 
 /* Upper bound on epg_key_count(), for arrays indexed by key. */
-#define EPG_MAX_KEYS 16
+#define EPG_MAX_KEYS EPG_KEY_COUNT
 
-/* The watched keys: the distinct keys of epg_values in table order, then
- * EPG_TCPIP_KEY, then EPG_SETTINGS_KEY. */
+/* The watched keys, indexed by epg_key_id. */
 size_t epg_key_count(void);
 const char *epg_key_path(size_t k);             /* under EPG_SERVICES_ROOT */
 epg_key_role epg_key_role_of(size_t k);

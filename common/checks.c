@@ -324,6 +324,11 @@ int epg_conditions(const epg_snapshot *snap, const epg_evaluation *ev,
     }
     for (i = 0; i < EPG_SETTING_COUNT; i++) {
         const epg_reading *r = &snap->settings[i];
+        /* The whole key unreadable is one 1300, not one 1002 per setting;
+         * the defaults apply meanwhile. */
+        if (ev->settings.bad[i] == EPG_SETBAD_UNREADABLE &&
+            snap->keys[epg_key_of_role(EPG_KEY_SETTINGS)].state == EPG_KEY_ERROR)
+            continue;
         if (ev->settings.state[i] == EPG_SETTING_INVALID &&
             add(out, EPG_RULE_SETTING_INVALID, i, EPG_NONE, 0,
                 epg_data_hash(r->presence == EPG_PRESENT ? r->type : 0xFFFFFFFFu,

@@ -5,12 +5,15 @@ void epg_coalesce_init(epg_coalescer *c, uint32_t window_ms)
     c->window_ms = window_ms;
     c->open = 0;
     c->pending = 0;
+    c->window_start = 0;
     c->window_end = 0;
 }
 
 void epg_coalesce_set_window(epg_coalescer *c, uint32_t window_ms)
 {
     c->window_ms = window_ms;
+    if (c->open && c->window_start + window_ms < c->window_end)
+        c->window_end = c->window_start + window_ms;
 }
 
 int epg_coalesce_change(epg_coalescer *c, uint64_t now)
@@ -24,8 +27,14 @@ int epg_coalesce_change(epg_coalescer *c, uint64_t now)
      * change and never opens one. */
     c->pending = 0;
     c->open = c->window_ms > 0;
+    c->window_start = now;
     c->window_end = now + c->window_ms;
     return 1;
+}
+
+void epg_coalesce_flush(epg_coalescer *c)
+{
+    c->pending = 0;
 }
 
 uint64_t epg_coalesce_deadline(const epg_coalescer *c)
@@ -42,6 +51,7 @@ int epg_coalesce_timer(epg_coalescer *c, uint64_t now)
         return 0;
     }
     c->pending = 0;
+    c->window_start = now;
     c->window_end = now + c->window_ms;
     return 1;
 }

@@ -69,6 +69,10 @@ typedef struct epg_event_def {
     uint16_t category;
     uint16_t nstrings;
     const char *symbol;     /* SymbolicName in the .mc file */
+    /* A short name per insertion string, by position, space-separated:
+     * what %1..%n mean.  docs/events.md, the .mc file and the SCOM pack
+     * are checked against these (tests/contract/check_contract.py). */
+    const char *params;
 } epg_event_def;
 
 extern const epg_event_def epg_event_defs[];
@@ -99,6 +103,8 @@ typedef struct epg_event_ctx {
  * bad setting or the all-clear), -1 when memory ran out. */
 int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
                   epg_event *e);
+/* The event ID a rule's raise or clear writes, 0 when it writes nothing. */
+uint16_t epg_rule_event(epg_rule r, int raise);
 int epg_event_started(const epg_event_ctx *ctx, const char *version, epg_event *e);
 int epg_event_stopped(epg_event *e);
 int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event *e);
@@ -109,8 +115,6 @@ int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
 int epg_event_lost(uint32_t count, int64_t first, int64_t last, uint32_t error,
                    const char *error_text, epg_event *e);
 
-/* Shared wording, also used by the check report. */
-void epg_conflict_sentence(const epg_finding *f, epg_buf *out);
 /* A conflict between two domain-controller values gets their own events
  * and remedy (KB 224196), not the Exchange/Outlook ones. */
 int epg_conflict_is_dc(const epg_finding *f);

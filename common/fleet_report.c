@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "report.h"
+#include "wording.h"
 
 size_t epg_finding_values(const epg_finding *f, size_t out[2])
 {

@@ -7,6 +7,7 @@
 #include "fleet_report.h"
 
 #include "report.h"
+#include "wording.h"
 
 /* HTML-escapes s: & < > " ' are the characters that can end text or an
  * attribute value (HTML Living Standard, "Escaping a string"). */

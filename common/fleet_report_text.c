@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "wording.h"
 
 static size_t name_width(const epg_fleet *f)
 {

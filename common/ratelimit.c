@@ -43,7 +43,7 @@ int epg_ratelimit_set_limit(epg_ratelimit *rl, uint32_t limit)
     return 0;
 }
 
-int epg_ratelimit_allow(epg_ratelimit *rl, uint64_t now)
+int epg_ratelimit_room(epg_ratelimit *rl, uint64_t now)
 {
     if (!rl->limit)
         return 1;
@@ -52,18 +52,45 @@ int epg_ratelimit_allow(epg_ratelimit *rl, uint64_t now)
         rl->head = (rl->head + 1) % rl->limit;
         rl->count--;
     }
-    if (rl->count < rl->limit) {
-        rl->ring[(rl->head + rl->count) % rl->limit] = now;
-        rl->count++;
-        return 1;
-    }
+    return rl->count < rl->limit;
+}
+
+uint32_t epg_ratelimit_room_count(epg_ratelimit *rl, uint64_t now)
+{
+    if (!rl->limit)
+        return UINT32_MAX;
+    (void)epg_ratelimit_room(rl, now);
+    return rl->limit - (uint32_t)rl->count;
+}
+
+void epg_ratelimit_suppress(epg_ratelimit *rl, uint64_t now)
+{
     if (!rl->episode) {
         rl->episode = 1;
         rl->episode_start = now;
         rl->suppressed = 0;
     }
     rl->suppressed++;
-    return 0;
+}
+
+int epg_ratelimit_allow(epg_ratelimit *rl, uint64_t now)
+{
+    if (!epg_ratelimit_room(rl, now)) {
+        epg_ratelimit_suppress(rl, now);
+        return 0;
+    }
+    if (rl->limit) {
+        rl->ring[(rl->head + rl->count) % rl->limit] = now;
+        rl->count++;
+    }
+    return 1;
+}
+
+uint64_t epg_ratelimit_next_room(const epg_ratelimit *rl)
+{
+    if (!rl->limit || rl->count < rl->limit)
+        return EPG_NO_DEADLINE;
+    return at(rl, 0) + EPG_RATE_WINDOW_MS;
 }
 
 uint64_t epg_ratelimit_deadline(const epg_ratelimit *rl)

@@ -33,6 +33,15 @@ int epg_ratelimit_set_limit(epg_ratelimit *rl, uint32_t limit);
 /* 1: write the event (it is counted); 0: suppress it (it is counted as
  * suppressed and an episode opens if none is open). */
 int epg_ratelimit_allow(epg_ratelimit *rl, uint64_t now);
+/* Whether an event could be written now, changing nothing. */
+int epg_ratelimit_room(epg_ratelimit *rl, uint64_t now);
+/* How many events could be written now (UINT32_MAX without a limit). */
+uint32_t epg_ratelimit_room_count(epg_ratelimit *rl, uint64_t now);
+/* Counts one event as suppressed, opening an episode if none is open. */
+void epg_ratelimit_suppress(epg_ratelimit *rl, uint64_t now);
+/* When the oldest event in the window leaves it (room for one more), or
+ * EPG_NO_DEADLINE when there is room already or no limit. */
+uint64_t epg_ratelimit_next_room(const epg_ratelimit *rl);
 /* When the open episode ends, or EPG_NO_DEADLINE. */
 uint64_t epg_ratelimit_deadline(const epg_ratelimit *rl);
 /* If the episode has ended by now: returns 1 with how many events were

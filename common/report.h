@@ -29,17 +29,4 @@ void epg_report_json(const epg_snapshot *snap, const epg_evaluation *ev,
  * this report and needs the same escaping). */
 void epg_json_string(epg_buf *out, const char *s);
 
-/* The sentence for one finding, as in the report's findings list. */
-void epg_finding_sentence(const epg_finding *f, const epg_snapshot *snap,
-                          const epg_evaluation *ev, epg_buf *out);
-/* What to do about a conflict (the Exchange Server Analyzer's remedy, or
- * KB 224196's between two domain-controller values). */
-void epg_conflict_remedy(const epg_finding *f, epg_buf *out);
-/* What to do about any finding, one per kind. */
-void epg_finding_remedy(const epg_finding *f, const epg_snapshot *snap,
-                        const epg_evaluation *ev, epg_buf *out);
-/* The effective port of value v in words: "6001", "absent, default 6004",
- * "0 (dynamic)", "absent (dynamic)"; empty for invalid or unreadable. */
-void epg_value_effective(const epg_evaluation *ev, size_t v, epg_buf *out);
-
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "wording.h"
 
 static void jstr(epg_buf *out, const char *s)
 {
@@ -110,7 +111,7 @@ static void json_values(const epg_snapshot *snap, const epg_evaluation *ev,
         epg_value_path(v, &tmp);
         jmember_buf(out, "path", &tmp);
         epg_buf_puts(out, ", ");
-        jmember_str(out, "key", epg_values[v].key);
+        jmember_str(out, "key", epg_key_path(epg_values[v].key));
         epg_buf_puts(out, ", ");
         jmember_str(out, "name", epg_values[v].name);
         epg_buf_puts(out, ", ");

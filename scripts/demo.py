@@ -5,7 +5,7 @@ It is a check as well as a show: it exits non-zero with a one-line reason
 when the service does not catch the planted conflict, does not report its
 end after a unique port is chosen, or `check` does not say so too.  Its
 private wineserver is ended on every way out, failures and SIGTERM
-included (wine-notes.md item 3: the services live as long as it does)."""
+included (docs/wine.md item 3: the services live as long as it does)."""
 import os
 import signal
 import sys

@@ -53,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    counted linux unit=16,contract=6,cli=1 -- --preset linux
+    counted linux unit=17,contract=7,cli=1 -- --preset linux
 }
 
 win64_build() {
@@ -63,8 +63,8 @@ win64_build() {
 
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
-win64_unit() { counted win64-unit unit=19 -- --preset win64 -L unit -j2; }
-win64_e2e() { counted win64-e2e wine=9,installer=2 -- --preset win64 -L "wine|installer"; }
+win64_unit() { counted win64-unit unit=20 -- --preset win64 -L unit -j2; }
+win64_e2e() { counted win64-e2e wine=11,installer=2 -- --preset win64 -L "wine|installer"; }
 
 win32_build() {
     cmake --preset win32 >/dev/null &&

@@ -453,7 +453,9 @@ static int stop_service(SC_HANDLE svc)
     return 0;
 }
 
-static int remove_event_source(void)
+/* Returns 0 or the exit code of a failure; *removed says whether there was
+ * anything to remove, so a second uninstall does not claim it again. */
+static int remove_event_source(int *removed)
 {
     static const WCHAR *const values[] = {
         L"EventMessageFile", L"CategoryMessageFile", L"CategoryCount",
@@ -464,10 +466,12 @@ static int remove_event_source(void)
     size_t i;
     DWORD subkeys = 0, nvalues = 0;
 
+    *removed = 0;
     rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0,
                        KEY_SET_VALUE | KEY_QUERY_VALUE | EPG_REG_VIEW, &key);
     if (rc == ERROR_FILE_NOT_FOUND)
         return 0;
+    *removed = 1;
     if (rc != ERROR_SUCCESS)
         return fail("uninstall", "opening the event source key", (DWORD)rc);
     for (i = 0; i < sizeof values / sizeof values[0]; i++) {
@@ -496,7 +500,7 @@ static int remove_event_source(void)
 int cmd_uninstall(int argc, WCHAR **argv)
 {
     SC_HANDLE scm, svc;
-    int rc = 0;
+    int rc = 0, removed;
     DWORD err;
 
     if (argc > 0)
@@ -523,8 +527,9 @@ int cmd_uninstall(int argc, WCHAR **argv)
             return rc;
         say("Removed the ExchPortGuard service.\n");
     }
-    rc = remove_event_source();
+    rc = remove_event_source(&removed);
     if (rc == 0)
-        say("Removed the ExchPortGuard event source.\n");
+        say(removed ? "Removed the ExchPortGuard event source.\n"
+                    : "The ExchPortGuard event source is not registered.\n");
     return rc;
 }

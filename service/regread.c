@@ -81,12 +81,24 @@ out:
     free(wname);
 }
 
+static void read_keys(HKEY root, epg_snapshot *s, uint32_t keys, const HKEY *open);
+
 void regread_keys(epg_snapshot *s, uint32_t keys)
 {
     regread_keys_at(HKEY_LOCAL_MACHINE, s, keys);
 }
 
+void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open)
+{
+    read_keys(HKEY_LOCAL_MACHINE, s, keys, open);
+}
+
 void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys)
+{
+    read_keys(root, s, keys, NULL);
+}
+
+static void read_keys(HKEY root, epg_snapshot *s, uint32_t keys, const HKEY *open)
 {
     epg_read_item plan[EPG_READ_PLAN_MAX];
     size_t n = epg_snapshot_plan(s, plan), k, i;
@@ -101,11 +113,16 @@ void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys)
         for (i = 0; i < n; i++)
             if (plan[i].key == k)
                 epg_reading_free(plan[i].slot);     /* absent until read */
-        path = regread_key_path(k);
-        rc = path ? RegOpenKeyExW(root, path, 0,
-                                  KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
-                  : ERROR_NOT_ENOUGH_MEMORY;
-        free(path);
+        if (open && open[k]) {
+            key = open[k];
+            rc = ERROR_SUCCESS;
+        } else {
+            path = regread_key_path(k);
+            rc = path ? RegOpenKeyExW(root, path, 0,
+                                      KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
+                      : ERROR_NOT_ENOUGH_MEMORY;
+            free(path);
+        }
         if (rc == ERROR_FILE_NOT_FOUND) {
             epg_key_status_set(&s->keys[k], EPG_KEY_MISSING, 0, NULL);
             continue;   /* its values stay absent */
@@ -123,7 +140,20 @@ void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys)
         for (i = 0; i < n; i++)
             if (plan[i].key == k)
                 regread_value(key, plan[i].name, plan[i].slot);
-        RegCloseKey(key);
+        if (!(open && open[k]))
+            RegCloseKey(key);
+        /* Deleted between the open and a read: the key is not there (its
+         * re-creation is signalled to the watcher), not unreadable. */
+        for (i = 0; i < n; i++)
+            if (plan[i].key == k && plan[i].slot->presence == EPG_UNREADABLE &&
+                plan[i].slot->error == ERROR_KEY_DELETED)
+                break;
+        if (i < n) {
+            for (i = 0; i < n; i++)
+                if (plan[i].key == k)
+                    epg_reading_free(plan[i].slot);
+            epg_key_status_set(&s->keys[k], EPG_KEY_MISSING, 0, NULL);
+        }
     }
 }
 

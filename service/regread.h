@@ -26,6 +26,11 @@ void regread_keys(epg_snapshot *s, uint32_t keys);
  * returned for another computer's (remote.c). */
 void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys);
 
+/* The same as regread_keys, reading key k through open[k] when it is not
+ * NULL (a handle the watcher holds, opened with KEY_QUERY_VALUE), which
+ * saves the open and the close; NULL entries are opened afresh. */
+void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open);
+
 /* Reads one value of an open key into slot (absent when not found). */
 void regread_value(HKEY key, const char *name, epg_reading *slot);
 

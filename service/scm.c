@@ -38,40 +38,47 @@
 /* How often a starting service looks at the engine's milestone count. */
 #define PROGRESS_POLL_MS 250
 
-static SERVICE_STATUS_HANDLE g_handle;
-static SERVICE_STATUS g_status;
-static CRITICAL_SECTION g_status_lock;
-static HANDLE g_stop;
-/* STOPPED has been reported: SetServiceStatus's documentation says the
- * handle must not be used after that (the process may be ended at once),
- * so nothing, not even a late STOP from the handler, is reported again. */
-static int g_stopped;
+/* What ServiceMain and the control handler share.  The handler gets it
+ * through its context argument (RegisterServiceCtrlHandlerExW), and every
+ * function here through a parameter, never a global. */
+typedef struct scm_state {
+    SERVICE_STATUS_HANDLE handle;
+    SERVICE_STATUS status;
+    CRITICAL_SECTION lock;
+    HANDLE stop;
+    /* STOPPED has been reported: SetServiceStatus's documentation says the
+     * handle must not be used after that (the process may be ended at
+     * once), so nothing, not even a late STOP from the handler, is
+     * reported again. */
+    int stopped;
+} scm_state;
 
-static void report_status(DWORD state, DWORD exit_code, DWORD wait_hint)
+static void report_status(scm_state *sc, DWORD state, DWORD exit_code, DWORD wait_hint)
 {
+    SERVICE_STATUS *st = &sc->status;
     DWORD err = 0;
 
-    EnterCriticalSection(&g_status_lock);
+    EnterCriticalSection(&sc->lock);
     /* Never go back from stopping to starting, never speak after STOPPED. */
-    if (!g_stopped && !(g_status.dwCurrentState == SERVICE_STOP_PENDING &&
-                        state == SERVICE_START_PENDING)) {
-        g_status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
-        g_status.dwCurrentState = state;
-        g_status.dwWin32ExitCode = exit_code;
-        g_status.dwServiceSpecificExitCode = 0;
-        g_status.dwWaitHint = wait_hint;
-        g_status.dwControlsAccepted =
+    if (!sc->stopped && !(st->dwCurrentState == SERVICE_STOP_PENDING &&
+                          state == SERVICE_START_PENDING)) {
+        st->dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+        st->dwCurrentState = state;
+        st->dwWin32ExitCode = exit_code;
+        st->dwServiceSpecificExitCode = 0;
+        st->dwWaitHint = wait_hint;
+        st->dwControlsAccepted =
             state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
         if (state == SERVICE_RUNNING || state == SERVICE_STOPPED)
-            g_status.dwCheckPoint = 0;
+            st->dwCheckPoint = 0;
         else
-            g_status.dwCheckPoint++;
-        if (!SetServiceStatus(g_handle, &g_status))
+            st->dwCheckPoint++;
+        if (!SetServiceStatus(sc->handle, st))
             err = GetLastError();
         if (state == SERVICE_STOPPED)
-            g_stopped = 1;
+            sc->stopped = 1;
     }
-    LeaveCriticalSection(&g_status_lock);
+    LeaveCriticalSection(&sc->lock);
     /* A service's stderr reaches no console on Windows; under Wine it is
      * the session's log.  The SCM itself logs a start that never reports
      * RUNNING (event 7009/7000), which is what an operator sees. */
@@ -82,14 +89,15 @@ static void report_status(DWORD state, DWORD exit_code, DWORD wait_hint)
 static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
                                    LPVOID context)
 {
+    scm_state *sc = context;
+
     (void)type;
     (void)data;
-    (void)context;
     switch (control) {
     case SERVICE_CONTROL_STOP:
     case SERVICE_CONTROL_SHUTDOWN:
-        report_status(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
-        SetEvent(g_stop);
+        report_status(sc, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+        SetEvent(sc->stop);
         return NO_ERROR;
     case SERVICE_CONTROL_INTERROGATE:
         return NO_ERROR;
@@ -103,7 +111,7 @@ static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
  * passed a milestone, not on a timer (common/startwatch.h).  Returns the
  * WaitForMultipleObjects result, or WAIT_TIMEOUT when the start took
  * longer than START_LIMIT_MS. */
-static DWORD wait_started(HANDLE *h, volatile LONG *progress)
+static DWORD wait_started(scm_state *sc, HANDLE *h, volatile LONG *progress)
 {
     epg_start_watch w;
 
@@ -115,7 +123,7 @@ static DWORD wait_started(HANDLE *h, volatile LONG *progress)
         switch (epg_start_watch_tick(&w, (uint32_t)InterlockedCompareExchange(progress, 0, 0),
                                      clock_ms())) {
         case EPG_START_PROGRESS:
-            report_status(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
+            report_status(sc, SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
             break;
         case EPG_START_GIVE_UP:
             return WAIT_TIMEOUT;
@@ -132,20 +140,24 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     HANDLE ready = NULL, thread = NULL, waits[2];
     DWORD err = 0, code = 0, r;
     volatile LONG progress = 0;
+    /* Static: the SCM may call the handler until the process ends. */
+    static scm_state state;
+    scm_state *sc = &state;
 
     (void)argc;
     (void)argv;
-    g_handle = RegisterServiceCtrlHandlerExW(L"" EPG_SERVICE_NAME, control_handler, NULL);
-    if (!g_handle) {
+    InitializeCriticalSection(&sc->lock);
+    sc->handle = RegisterServiceCtrlHandlerExW(L"" EPG_SERVICE_NAME, control_handler, sc);
+    if (!sc->handle) {
         /* Nobody to tell but stderr; the SCM logs the failed start. */
         report_error("RegisterServiceCtrlHandlerExW", GetLastError());
         return;
     }
-    report_status(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
+    report_status(sc, SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
 
-    g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    sc->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     ready = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!g_stop || !ready) {
+    if (!sc->stop || !ready) {
         err = GetLastError();
         goto out;
     }
@@ -153,7 +165,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
      * (service/sinks.c), so the service watches either way. */
     eventlog_open(&log);
     memset(&cfg, 0, sizeof cfg);
-    cfg.stop = g_stop;
+    cfg.stop = sc->stop;
     cfg.ready = ready;
     cfg.version = EPG_VERSION;
     cfg.sink.fn = eventlog_emit;
@@ -167,15 +179,15 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     }
     waits[0] = ready;
     waits[1] = thread;
-    r = wait_started(waits, &progress);
+    r = wait_started(sc, waits, &progress);
     if (r == WAIT_OBJECT_0) {
-        report_status(SERVICE_RUNNING, NO_ERROR, 0);
+        report_status(sc, SERVICE_RUNNING, NO_ERROR, 0);
         r = WaitForSingleObject(thread, INFINITE);
     } else if (r == WAIT_TIMEOUT) {
         /* The start took too long: stop the engine (it sees the stop event
          * before anything else, netsh included) and say why. */
-        report_status(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
-        SetEvent(g_stop);
+        report_status(sc, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+        SetEvent(sc->stop);
         r = WaitForSingleObject(thread, INFINITE);
         err = ERROR_TIMEOUT;
     }
@@ -184,7 +196,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
          * process with STOPPED carrying the reason.  The engine may still
          * be writing, so its sink stays open (the process ends anyway). */
         err = report_error("waiting for the engine", GetLastError());
-        SetEvent(g_stop);
+        SetEvent(sc->stop);
         goto out;
     }
     if (!err) {
@@ -202,7 +214,7 @@ out:
     /* The SCM records a non-zero exit code and logs it (event 7023/7024
      * with the error's text); with the failure actions flag set
      * (service/install.c) it also runs the failure actions. */
-    report_status(SERVICE_STOPPED, err, 0);
+    report_status(sc, SERVICE_STOPPED, err, 0);
 }
 
 int cmd_service(int argc, WCHAR **argv)
@@ -214,7 +226,6 @@ int cmd_service(int argc, WCHAR **argv)
 
     (void)argc;
     (void)argv;
-    InitializeCriticalSection(&g_status_lock);
     if (!StartServiceCtrlDispatcherW(table)) {
         DWORD e = GetLastError();
         if (e == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {

@@ -237,22 +237,3 @@ void tcptable_collect(epg_snapshot *s)
     }
     FreeLibrary(dll);
 }
-
-int tcptable_refresh(epg_listen_sched *sched, epg_snapshot *s, uint64_t now)
-{
-    epg_settings st;
-
-    epg_settings_parse(s->settings, &st);
-    epg_listen_sched_configure(sched, st.value[EPG_SET_LISTENER_CHECK_MINUTES]);
-    if (!st.value[EPG_SET_LISTENER_CHECK_MINUTES]) {
-        /* Switched off: what was read must stop counting (1241). */
-        int had = s->tcp.collected;
-        epg_tcp_view_free(&s->tcp);
-        return had;
-    }
-    if (!epg_listen_due(sched, now))
-        return 0;
-    tcptable_collect(s);
-    epg_listen_done(sched, now);
-    return 1;
-}

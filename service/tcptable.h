@@ -17,9 +17,4 @@
  * text; s->tcp.collected says whether the IPv4 table at least was read. */
 void tcptable_collect(epg_snapshot *s);
 
-/* The service's use: reads the tables when the core's schedule says so (or
- * empties them when ListenerCheckMinutes is 0).  Returns whether s->tcp
- * changed, so the caller evaluates again. */
-int tcptable_refresh(epg_listen_sched *sched, epg_snapshot *s, uint64_t now);
-
 #endif

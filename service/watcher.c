@@ -6,28 +6,73 @@
 #include "regread.h"
 #include "winutil.h"
 
-/* SECURITY too: a key whose ACL is changed so it can no longer be read must
- * be reported (1300) at once, not at its next value change. */
-#define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME | \
-                    REG_NOTIFY_CHANGE_SECURITY)
-#define RETRY_FILTER (REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET | \
-                      REG_NOTIFY_CHANGE_SECURITY)
+#define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME)
+/* A key whose ACL is changed so it can no longer be read must be reported
+ * (1300) at once, not at its next value change. */
+#define SECURITY_FILTER REG_NOTIFY_CHANGE_SECURITY
+#define RETRY_FILTER (KEY_FILTER | SECURITY_FILTER)
+
+/* Splits a slot's path into the levels below ...\Services. */
+static int split_levels(watch_slot *s)
+{
+    size_t root = strlen(EPG_SERVICES_ROOT), i, len = wcslen(s->path);
+
+    s->depth = 0;
+    for (i = root + 1; i <= len; i++) {
+        if (i == len || s->path[i] == L'\\') {
+            if (s->depth == WATCH_MAX_DEPTH)
+                return -1;
+            s->level_len[s->depth++] = i;
+        }
+    }
+    return s->depth ? 0 : -1;
+}
+
+static LONG arm_root(watcher *w)
+{
+    return RegNotifyChangeKeyValue(w->root, FALSE, REG_NOTIFY_CHANGE_NAME,
+                                   w->root_event, TRUE);
+}
 
 DWORD watcher_init(watcher *w)
 {
-    size_t k;
+    size_t k, i;
+    WCHAR *root;
+    LONG rc;
 
     memset(w, 0, sizeof *w);
     w->count = epg_key_count();
+    w->root_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    root = wide_from_utf8(EPG_SERVICES_ROOT);
+    if (!w->root_event || !root) {
+        DWORD e = root ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+        free(root);
+        watcher_free(w);
+        return e;
+    }
+    rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, root, 0, KEY_NOTIFY | EPG_REG_VIEW, &w->root);
+    free(root);
+    if (rc == ERROR_SUCCESS)
+        rc = arm_root(w);
+    if (rc != ERROR_SUCCESS) {
+        watcher_free(w);
+        return report_error("watching HKLM\\" EPG_SERVICES_ROOT, (DWORD)rc);
+    }
     for (k = 0; k < w->count; k++) {
         watch_slot *s = &w->slots[k];
         s->path = regread_key_path(k);
-        s->key_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-        s->anchor_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-        if (!s->path || !s->key_event || !s->anchor_event) {
-            DWORD e = s->path ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+        if (!s->path || split_levels(s)) {
             watcher_free(w);
-            return e ? e : ERROR_NOT_ENOUGH_MEMORY;
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        for (i = 0; i <= s->depth; i++) {
+            HANDLE *ev = i < s->depth ? &s->event[i] : &s->sec_event;
+            *ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+            if (!*ev) {
+                DWORD e = GetLastError();
+                watcher_free(w);
+                return e;
+            }
         }
     }
     return 0;
@@ -35,146 +80,156 @@ DWORD watcher_init(watcher *w)
 
 static void close_slot(watch_slot *s)
 {
+    size_t i;
+
     /* Closing a key with a pending notification signals its event
      * (RegNotifyChangeKeyValue documentation), so reset after closing. */
-    if (s->key) {
-        RegCloseKey(s->key);
-        s->key = NULL;
+    for (i = 0; i < s->depth; i++) {
+        if (s->level[i]) {
+            RegCloseKey(s->level[i]);
+            s->level[i] = NULL;
+        }
+        if (s->event[i])
+            ResetEvent(s->event[i]);
     }
-    if (s->anchor) {
-        RegCloseKey(s->anchor);
-        s->anchor = NULL;
+    if (s->sec_key) {
+        RegCloseKey(s->sec_key);
+        s->sec_key = NULL;
     }
-    ResetEvent(s->key_event);
-    ResetEvent(s->anchor_event);
+    if (s->sec_event)
+        ResetEvent(s->sec_event);
 }
 
 void watcher_free(watcher *w)
 {
-    size_t k;
+    size_t k, i;
 
     for (k = 0; k < w->count; k++) {
         watch_slot *s = &w->slots[k];
-        if (s->key_event)
-            close_slot(s);
-        if (s->key_event)
-            CloseHandle(s->key_event);
-        if (s->anchor_event)
-            CloseHandle(s->anchor_event);
+        close_slot(s);
+        for (i = 0; i < s->depth; i++)
+            if (s->event[i])
+                CloseHandle(s->event[i]);
+        if (s->sec_event)
+            CloseHandle(s->sec_event);
         free(s->path);
     }
+    if (w->root)
+        RegCloseKey(w->root);
+    if (w->root_event)
+        CloseHandle(w->root_event);
     memset(w, 0, sizeof *w);
 }
 
-/* Opens for notification the nearest existing key above path (the parent
- * first).  *levels says how far up it is: 1 for the parent.  Returns NULL
- * only if even HKLM\System cannot be opened. */
-static HKEY open_ancestor(const WCHAR *path, int *levels)
+/* Opens level i of the slot's path. */
+static LONG open_level(watch_slot *s, size_t i, REGSAM access, HKEY *key)
 {
-    size_t len = wcslen(path);
-    WCHAR *p = malloc((len + 1) * sizeof *p);
-    HKEY key = NULL;
+    WCHAR saved = s->path[s->level_len[i]];
+    LONG rc;
 
-    *levels = 0;
-    if (!p)
-        return NULL;
-    memcpy(p, path, (len + 1) * sizeof *p);
-    for (;;) {
-        WCHAR *cut = wcsrchr(p, L'\\');
-        if (!cut)
-            break;
-        *cut = L'\0';
-        ++*levels;
-        if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, p, 0, KEY_NOTIFY | EPG_REG_VIEW,
-                          &key) == ERROR_SUCCESS)
-            break;
-        key = NULL;
+    s->path[s->level_len[i]] = L'\0';
+    rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, s->path, 0, access | EPG_REG_VIEW, key);
+    s->path[s->level_len[i]] = saved;
+    if (rc != ERROR_SUCCESS)
+        *key = NULL;
+    return rc;
+}
+
+static int is_key_level(const watch_slot *s, size_t i)
+{
+    return i + 1 == s->depth;
+}
+
+static LONG arm_level(watch_slot *s, size_t i)
+{
+    return RegNotifyChangeKeyValue(s->level[i], FALSE,
+                                   is_key_level(s, i) ? KEY_FILTER : REG_NOTIFY_CHANGE_NAME,
+                                   s->event[i], TRUE);
+}
+
+/* The SECURITY watch, on a handle of its own.  Without it the key is still
+ * watched, but read through a fresh handle each time (watcher_keys). */
+static void arm_security(watch_slot *s)
+{
+    if (open_level(s, s->depth - 1, KEY_NOTIFY, &s->sec_key) != ERROR_SUCCESS)
+        return;
+    if (RegNotifyChangeKeyValue(s->sec_key, FALSE, SECURITY_FILTER, s->sec_event,
+                                TRUE) != ERROR_SUCCESS) {
+        RegCloseKey(s->sec_key);
+        s->sec_key = NULL;
+        ResetEvent(s->sec_event);
     }
-    free(p);
-    return key;
 }
 
-static LONG open_key(const watch_slot *s, HKEY *key)
+/* The key itself cannot be opened: widen its parent's watch to its subtree,
+ * so an ACL repaired on the key (or the key re-created) is seen at once
+ * where Windows signals it.  The parent is the key's parent, never higher. */
+static void widen_parent(watch_slot *s, size_t parent)
 {
-    return RegOpenKeyExW(HKEY_LOCAL_MACHINE, s->path, 0,
-                         KEY_NOTIFY | KEY_QUERY_VALUE | EPG_REG_VIEW, key);
+    if (!s->level[parent])
+        return;
+    RegCloseKey(s->level[parent]);
+    ResetEvent(s->event[parent]);
+    if (open_level(s, parent, KEY_NOTIFY, &s->level[parent]) == ERROR_SUCCESS &&
+        RegNotifyChangeKeyValue(s->level[parent], TRUE, RETRY_FILTER,
+                                s->event[parent], TRUE) != ERROR_SUCCESS) {
+        RegCloseKey(s->level[parent]);
+        s->level[parent] = NULL;
+        ResetEvent(s->event[parent]);
+    }
 }
 
-/* Watches the key from above: arms s->anchor (already open). */
-static LONG arm_anchor(watch_slot *s, BOOL subtree, DWORD filter)
-{
-    return RegNotifyChangeKeyValue(s->anchor, subtree, filter, s->anchor_event, TRUE);
-}
-
-/* The order matters.  The watch from above is armed before the key is
- * opened, so a deletion or re-creation of the key at any later moment
- * signals it; the key handle opened afterwards can then never be a stale
- * one nobody will tell us about.  (Opening first and arming the parent
- * second loses a delete-and-re-create that falls between the two, which a
- * tight delete/create loop hits.) */
+/* Walks down from ...\Services, arming each level before opening the next:
+ * a deletion or re-creation at any later moment signals a level already
+ * armed, so no handle is ever stale without a signal to say so.  (Opening
+ * first and arming second loses a delete-and-re-create falling in between,
+ * which a tight delete/create loop hits.) */
 static void resolve(watcher *w, watch_slot *s)
 {
     int attempt;
 
     w->resolves++;
     for (attempt = 0; attempt < 8; attempt++) {
-        int levels;
-        LONG rc;
+        size_t i;
+        LONG rc = ERROR_SUCCESS;
 
         close_slot(s);
-        s->anchor = open_ancestor(s->path, &levels);
-        if (s->anchor && arm_anchor(s, FALSE, REG_NOTIFY_CHANGE_NAME) != ERROR_SUCCESS) {
-            RegCloseKey(s->anchor);
-            s->anchor = NULL;
-        }
-        rc = open_key(s, &s->key);
-        if (rc == ERROR_SUCCESS) {
-            /* The key exists, so its parent does: if the anchor is higher
-             * up, the parent appeared meanwhile; watch it instead. */
-            if (levels != 1)
-                continue;
-            rc = RegNotifyChangeKeyValue(s->key, FALSE, KEY_FILTER, s->key_event, TRUE);
+        for (i = 0; i < s->depth; i++) {
+            REGSAM access = KEY_NOTIFY | (is_key_level(s, i) ? KEY_QUERY_VALUE : 0);
+            rc = open_level(s, i, access, &s->level[i]);
             if (rc == ERROR_SUCCESS) {
-                s->state = WATCH_WATCHED;
-                s->error = 0;
-                return;
+                rc = arm_level(s, i);
+                if (rc != ERROR_SUCCESS) {
+                    RegCloseKey(s->level[i]);
+                    s->level[i] = NULL;
+                    ResetEvent(s->event[i]);
+                }
             }
-            RegCloseKey(s->key);
-            s->key = NULL;
-            if (rc == ERROR_KEY_DELETED)
-                continue;   /* deleted under us: look again */
+            if (rc != ERROR_SUCCESS)
+                break;
         }
+        if (rc == ERROR_SUCCESS) {
+            s->state = WATCH_WATCHED;
+            s->error = 0;
+            arm_security(s);
+            return;
+        }
+        if (rc == ERROR_KEY_DELETED)
+            continue;   /* deleted under us: look again */
         if (rc == ERROR_FILE_NOT_FOUND) {
-            /* Wine 8.0 does not signal a deleted key's own notification
-             * (Windows does); the name watch above fires on both, and is
-             * what tells us the key has been created. */
+            /* The level above is armed and sees the creation. */
             s->state = WATCH_MISSING;
             s->error = 0;
             return;
         }
-        /* Cannot be opened or watched: retry whenever anything under the
-         * parent changes, including ACLs. */
         s->state = WATCH_FAILED;
         s->error = (DWORD)rc;
-        if (s->anchor) {
-            RegCloseKey(s->anchor);
-            s->anchor = NULL;
-            ResetEvent(s->anchor_event);
-        }
-        s->anchor = open_ancestor(s->path, &levels);
-        if (s->anchor && arm_anchor(s, TRUE, RETRY_FILTER) != ERROR_SUCCESS) {
-            RegCloseKey(s->anchor);
-            s->anchor = NULL;
-        }
+        if (is_key_level(s, i) && i > 0)
+            widen_parent(s, i - 1);
         return;
     }
-    /* The key kept appearing and vanishing; the watch from above is armed
-     * and the next change settles it. */
-    if (s->key) {
-        RegCloseKey(s->key);
-        s->key = NULL;
-        ResetEvent(s->key_event);
-    }
+    /* The chain kept appearing and vanishing; what is armed sees the next
+     * change, and that settles it. */
     s->state = WATCH_MISSING;
     s->error = 0;
 }
@@ -189,43 +244,148 @@ void watcher_arm_all(watcher *w)
 
 size_t watcher_handles(const watcher *w, HANDLE *out, size_t max)
 {
-    size_t k, n = 0;
+    size_t k, i, n = 0;
 
-    for (k = 0; k < w->count && n + 2 <= max; k++) {
-        out[n++] = w->slots[k].key_event;
-        out[n++] = w->slots[k].anchor_event;
+    if (max == 0)
+        return 0;
+    out[n++] = w->root_event;
+    for (k = 0; k < w->count; k++) {
+        if (n + w->slots[k].depth + 1 > max)
+            break;
+        for (i = 0; i < w->slots[k].depth; i++)
+            out[n++] = w->slots[k].event[i];
+        out[n++] = w->slots[k].sec_event;
     }
     return n;
 }
 
-static int signalled(HANDLE h)
+/* Whether a WATCHED chain still stands: every level's handle still names a
+ * live key.  A handle to a deleted key fails every query with
+ * ERROR_KEY_DELETED (RegQueryInfoKeyW), on Windows and Wine alike. */
+static int chain_alive(const watch_slot *s)
 {
-    return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+    size_t i;
+
+    if (s->state != WATCH_WATCHED)
+        return 0;
+    for (i = 0; i < s->depth; i++)
+        if (RegQueryInfoKeyW(s->level[i], NULL, NULL, NULL, NULL, NULL, NULL,
+                             NULL, NULL, NULL, NULL, NULL) != ERROR_SUCCESS)
+            return 0;
+    return 1;
 }
 
-uint32_t watcher_service(watcher *w)
+/* A service key appeared or went: every chain is looked at again, but only
+ * a key whose chain changed counts as changed.  Another service installed
+ * must not cost a re-read of everything (and a netsh run). */
+static uint32_t root_fired(watcher *w)
 {
     uint32_t changed = 0;
     size_t k;
 
+    ResetEvent(w->root_event);
+    if (arm_root(w) != ERROR_SUCCESS)
+        SetEvent(w->root_event);    /* try again at the next pass */
     for (k = 0; k < w->count; k++) {
         watch_slot *s = &w->slots[k];
-        int key_fired = signalled(s->key_event);
-        int anchor_fired = signalled(s->anchor_event);
-
-        if (!key_fired && !anchor_fired)
+        watch_state before = s->state;
+        if (chain_alive(s))
             continue;
-        changed |= 1u << k;
-        if (anchor_fired || s->state != WATCH_WATCHED) {
-            resolve(w, s);
-            continue;
-        }
-        ResetEvent(s->key_event);
-        if (RegNotifyChangeKeyValue(s->key, FALSE, KEY_FILTER, s->key_event,
-                                    TRUE) != ERROR_SUCCESS)
-            resolve(w, s);   /* typically ERROR_KEY_DELETED */
+        resolve(w, s);
+        if (s->state != before || s->state == WATCH_WATCHED)
+            changed |= 1u << k;
     }
     return changed;
+}
+
+/* Level i of slot s fired (i == depth: its SECURITY watch).  Returns the
+ * slot's bit: its key is read again. */
+static uint32_t level_fired(watcher *w, size_t k, size_t i)
+{
+    watch_slot *s = &w->slots[k];
+
+    ResetEvent(i < s->depth ? s->event[i] : s->sec_event);
+    /* The key's own values or subkeys changed: re-arm.  A key deleted
+     * under its watch fails the re-arm (ERROR_KEY_DELETED). */
+    if (i + 1 == s->depth && s->state == WATCH_WATCHED && arm_level(s, i) == ERROR_SUCCESS)
+        return 1u << k;
+    /* Anything else (a level above: the key or a sibling created or
+     * deleted; the key's ACL) re-opens the chain, so the key is read
+     * through a handle with the access granted now.  A sibling changing is
+     * also when an ACL change Wine does not signal gets its retry
+     * (docs/events.md, 1300). */
+    resolve(w, s);
+    return 1u << k;
+}
+
+/* Which watch a handle belongs to: the root (k == count), or slot k level i. */
+static int owner(const watcher *w, HANDLE h, size_t *k, size_t *i)
+{
+    if (h == w->root_event) {
+        *k = w->count;
+        return 1;
+    }
+    for (*k = 0; *k < w->count; ++*k) {
+        for (*i = 0; *i < w->slots[*k].depth; ++*i)
+            if (w->slots[*k].event[*i] == h)
+                return 1;
+        if (w->slots[*k].sec_event == h)
+            return 1;   /* *i == depth */
+    }
+    return 0;
+}
+
+uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fired)
+{
+    HANDLE rot[MAXIMUM_WAIT_OBJECTS];
+    uint32_t changed = 0;
+    size_t pass, j;
+
+    /* The handle the wait reported, then whatever else is signalled: one
+     * wait with no timeout each, rather than one call per handle.  The
+     * array is rotated to start after the handle just served, so a key
+     * written in a storm cannot starve the others (the wait reports the
+     * lowest signalled index).  Every fired event is reset as it is
+     * served; the bound keeps a watch that cannot be re-armed from
+     * spinning here (the next wake-up tries it again). */
+    if (n > MAXIMUM_WAIT_OBJECTS)
+        n = MAXIMUM_WAIT_OBJECTS;
+    for (pass = 0; pass <= n && fired < n; pass++) {
+        size_t k, i;
+
+        if (pass > 0) {
+            DWORD r;
+            for (j = 0; j < n; j++)
+                rot[j] = handles[(fired + 1 + j) % n];
+            r = WaitForMultipleObjects((DWORD)n, rot, FALSE, 0);
+            if (r >= WAIT_OBJECT_0 + n)
+                break;
+            fired = (fired + 1 + (r - WAIT_OBJECT_0)) % n;
+        }
+        if (!owner(w, handles[fired], &k, &i))
+            break;
+        changed |= k == w->count ? root_fired(w) : level_fired(w, k, i);
+    }
+    return changed;
+}
+
+void watcher_retry(watcher *w, uint32_t keys)
+{
+    size_t k;
+
+    for (k = 0; k < w->count; k++)
+        if ((keys & (1u << k)) && w->slots[k].state != WATCH_WATCHED)
+            resolve(w, &w->slots[k]);
+}
+
+void watcher_keys(const watcher *w, HKEY *out)
+{
+    size_t k;
+
+    for (k = 0; k < w->count; k++) {
+        const watch_slot *s = &w->slots[k];
+        out[k] = s->state == WATCH_WATCHED && s->sec_key ? s->level[s->depth - 1] : NULL;
+    }
 }
 
 DWORD watcher_error(const watcher *w, size_t k)

@@ -4,12 +4,17 @@
  * separate process.  Each mode prints its figures and whether its budget
  * held; "RESULT" lines are for scripts/bench.sh.
  *
- *   bench latency <changes> <pollerchanges>   budget: p99 <= 2 ms
+ *   bench latency <changes> <pollerchanges>   budget: p99 <= 1 ms, engine p50
+ *                                             <= 10 x the floor's p50 (a
+ *                                             bare RegNotifyChangeKeyValue
+ *                                             waiter on the same writes)
  *   bench storm <writes> <repetitions>        budget: checks <= duration /
  *                                             CoalesceMilliseconds + 2,
  *                                             events <= 2 per check, final
  *                                             state right every time
  *   bench idle <seconds>                      budget: CPU <= 10 ms, 0 wake-ups
+ *   bench others <writes>                     budget: 0 wake-ups for writes
+ *                                             under other services' keys
  *   bench soak <changes>                      budget: handles +-1, private
  *                                             bytes +-64 KiB
  *   bench eventcost <calls>                   ReportEventW with the real source
@@ -266,6 +271,47 @@ typedef struct poller {
     volatile LONG n;
 } poller;
 
+/* The floor: a bare thread waiting on RegNotifyChangeKeyValue for the
+ * same key, doing nothing but noting the time.  Nothing that is told of a
+ * registry change by the system can be faster; the engine is judged by
+ * its distance to this, measured in the same run on the same writes. */
+typedef struct floor_waiter {
+    bench_shared *sh;
+    HANDLE stop;
+    int count;
+    LONG64 latency[BENCH_MAX_SAMPLES];
+    volatile LONG seen;
+} floor_waiter;
+
+static DWORD WINAPI floor_thread(LPVOID arg)
+{
+    floor_waiter *f = arg;
+    HKEY key;
+    HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL);
+    HANDLE hs[2];
+
+    if (!ev || RegOpenKeyExW(HKEY_LOCAL_MACHINE, BENCH_KEY, 0,
+                             KEY_NOTIFY | KEY_WOW64_64KEY, &key) != ERROR_SUCCESS)
+        return 1;
+    hs[0] = f->stop;
+    hs[1] = ev;
+    for (;;) {
+        LONG idx;
+        if (RegNotifyChangeKeyValue(key, FALSE, REG_NOTIFY_CHANGE_LAST_SET, ev, TRUE))
+            break;
+        if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0 + 1)
+            break;
+        idx = f->sh->written - 1;
+        if (idx >= 0 && idx < f->count && !f->latency[idx]) {
+            f->latency[idx] = qpc() - f->sh->write_qpc[idx];
+            InterlockedIncrement(&f->seen);
+        }
+    }
+    RegCloseKey(key);
+    CloseHandle(ev);
+    return 0;
+}
+
 /* What registry-polling monitors do: read everything once a second. */
 static DWORD WINAPI poll_thread(LPVOID arg)
 {
@@ -295,12 +341,19 @@ static int mode_latency(int count, int slow)
     WCHAR args[128];
     LONG64 *fast = malloc(sizeof(LONG64) * (size_t)(count > 0 ? count : 1));
     LONG64 eng_slow[4096], poll_slow[4096];
+    floor_waiter *fl = calloc(1, sizeof *fl);
+    HANDLE ft;
+    double e50, e99, f50, f99, ratio;
     int i, lost = 0, n_slow = 0, rc;
 
-    if (!p || !fast || bench_start(&b, 0))
+    if (!p || !fast || !fl || bench_start(&b, 0))
         return 1;
     b.rec.sh = b.sh;
     p->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    fl->sh = b.sh;
+    fl->stop = p->stop;
+    fl->count = count;
+    ft = CreateThread(NULL, 0, floor_thread, fl, 0, NULL);
     pt = CreateThread(NULL, 0, poll_thread, p, 0, NULL);
     _snwprintf(args, 128, L"latency %lu %d 2 %d 1000", (unsigned long)GetCurrentProcessId(),
                count, slow);
@@ -308,7 +361,9 @@ static int mode_latency(int count, int slow)
     settle(&b, 300);
     SetEvent(p->stop);
     WaitForSingleObject(pt, INFINITE);
+    WaitForSingleObject(ft, INFINITE);
     CloseHandle(pt);
+    CloseHandle(ft);
     verify(rc == 0, "the writer finished");
     for (i = 0; i < count + slow; i++) {
         if (i >= b.rec.matched || b.rec.latency[i] <= 0) {
@@ -321,11 +376,25 @@ static int mode_latency(int count, int slow)
     for (i = 0; i < count; i++)
         fast[i] = b.rec.latency[i];
     qsort(fast, (size_t)count, sizeof *fast, cmp_ll);
+    /* The floor waiter re-arms after each signal; on a loaded machine a
+     * write can land before it has, and that change is not its to time.
+     * Its percentiles are over the changes it saw, which must be most. */
+    verify(fl->seen * 10 >= count * 9, "the floor waiter saw at least 90% of the changes");
+    qsort(fl->latency, (size_t)count, sizeof *fl->latency, cmp_ll);
+    e50 = ms(percentile(fast, (size_t)count, 0.50));
+    e99 = ms(percentile(fast, (size_t)count, 0.99));
+    f50 = ms(percentile(fl->latency + (count - fl->seen), (size_t)fl->seen, 0.50));
+    f99 = ms(percentile(fl->latency + (count - fl->seen), (size_t)fl->seen, 0.99));
+    ratio = f50 > 0 ? e50 / f50 : 0;
     printf("latency: %d isolated changes, write -> event in the sink:\n"
-           "  p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", count,
-           ms(percentile(fast, (size_t)count, 0.50)),
-           ms(percentile(fast, (size_t)count, 0.99)), ms(fast[count - 1]));
-    budget(ms(percentile(fast, (size_t)count, 0.99)) <= 2.0, "p99 <= 2 ms");
+           "  p50 %.3f ms, p99 %.3f ms, max %.3f ms\n"
+           "  floor (a bare RegNotifyChangeKeyValue waiter, same writes, %ld seen): "
+           "p50 %.3f ms, p99 %.3f ms\n  engine p50 / floor p50: %.1f\n", count, e50, e99,
+           ms(fast[count - 1]), (long)fl->seen, f50, f99, ratio);
+    budget(e99 <= 1.0, "p99 <= 1 ms");
+    budget(f50 > 0 && ratio <= 10.0, "engine p50 <= 10 x floor p50");
+    printf("RESULT latency_floor changes=%d p50_ms=%.3f p99_ms=%.3f floor_p50_ms=%.3f "
+           "floor_p99_ms=%.3f ratio=%.2f\n", count, e50, e99, f50, f99, ratio);
 
     /* The slow changes: the poller's first poll after the write that saw
      * the written state, against the engine's latency for the same change. */
@@ -359,6 +428,7 @@ static int mode_latency(int count, int slow)
     }
     bench_stop(&b);
     free(fast);
+    free(fl);
     free(p);
     return 0;
 }
@@ -443,6 +513,56 @@ static int mode_idle(int seconds)
     budget(w1 == w0, "0 wake-ups");
     printf("RESULT idle seconds=%d cpu_ms=%.3f wakeups=%lld\n", seconds, c1 - c0,
            (long long)(w1 - w0));
+    bench_stop(&b);
+    return 0;
+}
+
+/* --- other services' writes ------------------------------------------------ */
+
+/* Other services write under ...\Services all day; on Windows Server 2016
+ * and later Services\bam\State\UserSettings\<SID> on every process start.
+ * None of it may wake the engine. */
+static int mode_others(int writes)
+{
+    static const WCHAR *const keys[] = {
+        L"System\\CurrentControlSet\\Services\\bam\\State\\UserSettings\\S-1-5-21-1-2-3-1001",
+        L"System\\CurrentControlSet\\Services\\EPGBenchOther\\Parameters",
+        L"System\\CurrentControlSet\\Services\\MSExchangeIS\\Diagnostics",
+    };
+    HKEY h[3];
+    bench b;
+    LONG64 w0, w1, c0;
+    int i, k;
+
+    if (bench_start(&b, 200))
+        return 1;
+    for (k = 0; k < 3; k++)
+        if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, keys[k], 0, NULL, 0,
+                            KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &h[k], NULL)) {
+            fprintf(stderr, "bench: cannot create %ls\n", keys[k]);
+            return 1;
+        }
+    /* Creating the keys is a change of Services' and MSExchangeIS's
+     * subkeys: let that pass first. */
+    settle(&b, 1000);
+    Sleep(500);
+    w0 = b.stats.wakeups;
+    c0 = b.stats.checks;
+    for (i = 0; i < writes; i++) {
+        DWORD v = (DWORD)i;
+        RegSetValueExW(h[i % 3], i % 3 == 0 ? L"\\Device\\HarddiskVolume2\\x.exe" : L"Value",
+                       0, REG_DWORD, (const BYTE *)&v, sizeof v);
+    }
+    Sleep(1000);
+    w1 = b.stats.wakeups;
+    printf("others: %d writes under bam\\State\\UserSettings, another service's "
+           "Parameters and MSExchangeIS\\Diagnostics: engine wake-ups %lld, checks %lld\n",
+           writes, (long long)(w1 - w0), (long long)(b.stats.checks - c0));
+    budget(w1 == w0, "0 wake-ups");
+    verify(w1 == w0, "no wake-up for writes the engine does not watch");
+    printf("RESULT others writes=%d wakeups=%lld\n", writes, (long long)(w1 - w0));
+    for (k = 0; k < 3; k++)
+        RegCloseKey(h[k]);
     bench_stop(&b);
     return 0;
 }
@@ -546,7 +666,7 @@ int wmain(int argc, WCHAR **argv)
     }
     setvbuf(stdout, NULL, _IONBF, 0);
     if (!mode) {
-        fprintf(stderr, "usage: bench [--smoke] latency|storm|idle|soak|eventcost N [M]\n");
+        fprintf(stderr, "usage: bench [--smoke] latency|storm|idle|others|soak|eventcost N [M]\n");
         return 2;
     }
     if (!wcscmp(mode, L"latency") && n[0] > 0 && n[0] + n[1] <= BENCH_MAX_SAMPLES)
@@ -555,6 +675,8 @@ int wmain(int argc, WCHAR **argv)
         rc = mode_storm(n[0], n[1]);
     else if (!wcscmp(mode, L"idle") && n[0] > 0)
         rc = mode_idle(n[0]);
+    else if (!wcscmp(mode, L"others") && n[0] > 0)
+        rc = mode_others(n[0]);
     else if (!wcscmp(mode, L"soak") && n[0] > 0)
         rc = mode_soak(n[0]);
     else if (!wcscmp(mode, L"eventcost") && n[0] > 0)

@@ -4,7 +4,10 @@
 (messages/exchportguard.mc), docs/events.md, the SCOM management pack and the
 WEF subscription disagree on any event ID, level, category or parameter
 count; and checks that the pack and the subscription are well-formed XML
-whose references all resolve."""
+whose references all resolve; and that each insertion string means the same
+everywhere: the core names every position, and the .mc comments, the docs'
+numbered lists and the pack's alert texts ({k} shown where the message text
+has %j) must agree with those names by position."""
 import argparse
 import re
 import subprocess
@@ -47,7 +50,7 @@ for line in subprocess.run([args.dump], check=True, capture_output=True,
     f = line.split("\t")
     if f[0] == "event":
         core[int(f[1])] = {"level": f[2], "category": int(f[3]), "n": int(f[4]),
-                           "symbol": f[5]}
+                           "symbol": f[5], "names": f[6].split() if len(f) > 6 else None}
     elif f[0] == "category":
         categories[int(f[1])] = f[2]
     elif f[0] == "value":
@@ -83,6 +86,11 @@ for eid, c in sorted(core.items()):
     check(m["inserts"] == list(range(1, c["n"] + 1)),
           "%d: the text uses %%1..%%%d, the core fills %d strings (%s)"
           % (eid, c["n"], c["n"], m["inserts"]))
+    check(c["names"] is not None and len(c["names"]) == c["n"],
+          "%d: the core names each of its %d strings (%s)" % (eid, c["n"], c["names"]))
+    want = [(str(i + 1), x) for i, x in enumerate(c["names"] or [])]
+    got = [tuple(x) for x in m["names"]] if m["names"] is not None else None
+    check(got == want, "%d: the .mc names %%1..%%%d as the core does (%s)" % (eid, c["n"], got))
 fac = mcfile.facilities(SRC + "/messages/exchportguard.mc")
 check(all(m["facility"] is not None and fac.get(m["facility"]) == 0 for m in mc.values()),
       "every message declares its facility, and it is 0 (%s)" % fac)
@@ -117,6 +125,11 @@ for eid, c in sorted(core.items()):
     items = re.findall(r"^\d+\. ", ins.group(1), re.M) if ins else None
     check(items is not None and len(items) == c["n"],
           "%d: %d insertion strings documented" % (eid, c["n"]))
+    named = re.findall(r"^(\d+)\. `([^`]+)`:", ins.group(1), re.M) if ins else []
+    check([x for _, x in named] == c["names"] and
+          [int(i) for i, _ in named] == list(range(1, c["n"] + 1)),
+          "%d: the docs name the strings by position as the core does (%s)"
+          % (eid, [x for _, x in named]))
     text = re.search(r"\*\*Text:\*\*\n\n(.*?)\n\n", body, re.S)
     quoted = "\n".join(l[2:] if l.startswith("> ") else "" for l in
                        text.group(1).split("\n")) if text else None
@@ -197,9 +210,41 @@ if mp is not None:
     check(raised - set(rules) - {1100, 1102, 1106, 1002} == set(),
           "every warning or error raise has an alert rule (%s)"
           % sorted(raised - set(rules) - {1100, 1102, 1106, 1002}))
+    descriptions = {d.get("ElementID"): d.findtext("Description") or "" for d in
+                    mp.iter("DisplayString")}
+
+    def context(text, token):
+        """The word before and the word after the first use of token."""
+        i = text.find(token)
+        if i < 0:
+            return None
+        before = re.findall(r"%?[\w/]+", text[:i])
+        after = re.findall(r"%?[\w/]+", text[i + len(token):])
+        return (before[-1] if before else "", after[0] if after else "")
+
+    def check_params(num, alert_msg, params):
+        """Each {k} of the alert text shows Param[j]: the .mc text puts %j
+        between the same words, so position j means what the core names."""
+        shown = [int(re.search(r"Param\[(\d+)\]", p).group(1)) for p in params]
+        # The alert text numbers its points {0}.. by alert parameter; written
+        # as the Param[j] each shows (%j), it reads like the message text.
+        desc = re.sub(r"\{(\d+)\}", lambda m: "%%%d" % shown[int(m.group(1))]
+                      if int(m.group(1)) < len(shown) else m.group(0),
+                      descriptions.get(alert_msg, ""))
+        mc_text = mc_events.get(num, {}).get("text", "").replace("%n", " ")
+        for j in shown:
+            name = core[num]["names"][j - 1] if core[num]["names"] and j <= core[num]["n"] else None
+            a, b = context(desc, "%%%d" % j), context(mc_text, "%%%d" % j)
+            if a is None:
+                continue    # the parameter is carried but not shown
+            check(name is not None and b is not None and (a[0] == b[0] or a[1] == b[1]),
+                  "%d: the alert shows Param[%d] (%s) where the message text has %%%d (%s vs %s)"
+                  % (num, j, name, j, a, b))
     severity = {"Information": "0", "Warning": "1", "Error": "2"}
     for num, rule in sorted(rules.items()):
         params = [p.text for p in rule.find(".//AlertParameters")]
+        msg = re.search(r'Name="([^"]+)"', rule.findtext(".//AlertMessageId") or "")
+        check_params(num, msg.group(1) if msg else None, params)
         want = ["$Data/Params/Param[%d]$" % i for i in range(1, core[num]["n"] + 1)]
         check(params == want, "%d: alert parameters Param[1..%d] in the contract's order"
               % (num, core[num]["n"]))
@@ -224,8 +269,11 @@ if mp is not None:
         check(mon.findtext("AlertSettings/AutoResolve") == "true", "monitor alert auto-resolves")
         params = [p.text for p in mon.find("AlertSettings/AlertParameters")]
         idx = [int(re.search(r"Param\[(\d+)\]", p).group(1)) for p in params]
-        check(all(1 <= i <= core[1100]["n"] for i in idx) and {1, 2, 4} <= set(idx),
-              "monitor alert carries the port (1) and both value paths (2, 4): %s" % idx)
+        shown = [core[1100]["names"][i - 1] for i in idx if 1 <= i <= core[1100]["n"]]
+        check(len(shown) == len(idx) and
+              {"port", "first-path", "second-path"} <= set(shown),
+              "monitor alert carries the port and both value paths: %s" % shown)
+        check_params(1100, mon.find("AlertSettings").get("AlertMessage"), params)
 
 # --- the WEF subscription ----------------------------------------------------
 print("installer/wef/ExchPortGuard-subscription.xml")

@@ -15,7 +15,8 @@ def facilities(path):
 
 def parse(path):
     """Returns {id: {"symbol", "severity", "level", "text", "inserts",
-    "facility"}}."""
+    "facility", "names"}}; names are those of the "; // Insertion strings:
+    %1 a, %2 b" comment above the message (None when there is none)."""
     messages = {}
     with open(path, encoding="ascii") as f:
         lines = f.read().splitlines()
@@ -24,6 +25,11 @@ def parse(path):
     while i < len(lines):
         line = lines[i].strip()
         i += 1
+        m = re.match(r"^; // Insertion strings: (.*)$", line)
+        if m:
+            cur["names"] = [] if m.group(1) == "none" else [
+                re.match(r"%(\d+) (\S+)$", x.strip()).groups() for x in m.group(1).split(",")]
+            continue
         if not line or line.startswith(";"):
             continue
         m = re.match(r"^(MessageId|Severity|SymbolicName|Facility)=(\S+)", line)
@@ -46,6 +52,7 @@ def parse(path):
                     "level": SEVERITY_LEVEL[cur.get("Severity", "Success")],
                     "text": text,
                     "inserts": inserts,
+                    "names": cur.get("names"),
                     "facility": cur.get("Facility"),
                 }
             cur = {}

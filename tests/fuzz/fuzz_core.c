@@ -24,6 +24,7 @@
 #include "checks.h"
 #include "events.h"
 #include "jsoncheck.h"
+#include "monitor.h"
 #include "publish.h"
 #include "report.h"
 
@@ -126,7 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     epg_evaluation ev;
     epg_finding_set cur, none;
     epg_read_item plan[EPG_READ_PLAN_MAX];
-    epg_publisher pub;
+    epg_monitor mon;
+    uint64_t now = 1;
     epg_emitter em = { emit, NULL };
     epg_event_ctx ctx;
     epg_buf out;
@@ -223,22 +225,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             epg_event_free(&rem);
         }
     }
-    epg_publisher_init(&pub);
-    epg_publisher_configure(&pub, &ev.settings, 0);
-    REQUIRE(epg_publish(&pub, &cur, &ctx, 1, &em) == 0);
-    REQUIRE(epg_publish(&pub, &none, &ctx, 2, &em) == 0);
-    REQUIRE(epg_publish(&pub, &cur, &ctx, 3, &em) == 0);
-    REQUIRE(epg_publisher_tick(&pub, &cur, &ctx, 3 + 60000 * 10081ull, &em) == 0);
     {
         epg_event e;
         REQUIRE(epg_event_started(&ctx, "fuzz", &e) == 1);
         emit(NULL, &e);
         epg_event_free(&e);
     }
-    epg_publisher_free(&pub);
+    /* The service's step, as the engine drives it: the monitor takes the
+     * snapshot over, starts, sees changes and lets time pass (reminders,
+     * the flood limit, the retry back-off) under the fuzzed settings. */
+    epg_monitor_init(&mon, &em);
+    epg_snapshot_free(&mon.snap);
+    mon.snap = s;
+    REQUIRE(epg_monitor_started(&mon, "fuzz", 1700000000, 1) == 0);
+    for (i = 0; i < 64; i++) {
+        uint64_t d = epg_monitor_deadline(&mon);
+        uint32_t keys;
+        now = d == EPG_NO_DEADLINE || d > now + 3600000 ? now + 1000 : d;
+        keys = epg_monitor_change(&mon, take8(&c), now) |
+               epg_monitor_tick(&mon, now);
+        if (keys) {
+            if (take8(&c) & 1)
+                epg_key_status_set(&mon.snap.keys[0], EPG_KEY_ERROR, 5, "Access is denied.");
+            REQUIRE(epg_monitor_checked(&mon, 1700000000 + (int64_t)i, now) == 0);
+        }
+    }
+    epg_monitor_stopping(&mon);
+    epg_monitor_free(&mon);     /* frees s */
     epg_set_free(&cur);
     epg_set_free(&none);
     epg_evaluation_free(&ev);
-    epg_snapshot_free(&s);
     return 0;
 }

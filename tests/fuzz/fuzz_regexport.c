@@ -147,7 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&src, 0, sizeof src);
     src.read = mem_read;
     src.ctx = &m;
-    if (data[0] & 1) {
+    /* After the two header bytes the file may be empty. */
+    if (size > 0 && (data[0] & 1)) {
         os.known = 1;
         os.major = data[0] & 2 ? 5 : 6;
     }

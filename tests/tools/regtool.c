@@ -14,7 +14,11 @@
  *   regtool script <file>
  *       Runs many steps in one process, one per line, fields separated by
  *       tabs: put<TAB>key<TAB>value<TAB>type<TAB>hex|fill<TAB>..., 
- *       delete<TAB>key<TAB>value, deletekey<TAB>key, sleep<TAB>ms.
+ *       delete<TAB>key<TAB>value, deletekey<TAB>key, deletetree<TAB>key
+ *       (the key and everything under it, as "reg delete /f" does),
+ *       createkey<TAB>key, sleep<TAB>ms; and, for random sequences where
+ *       a step may meet a key that is gone or denied, tryput (put that may
+ *       fail), deny<TAB>key and allow<TAB>key (may fail likewise).
  *   regtool proc <image name>
  *       Prints "<pid> <handle count>" of the first process with that image
  *       name.
@@ -205,6 +209,12 @@ static int script(const WCHAR *file)
         }
         if (!wcscmp(fields[0], L"put")) {
             rc = put(n - 1, fields + 1);
+        } else if (!wcscmp(fields[0], L"tryput")) {
+            (void)put(n - 1, fields + 1);
+        } else if (!wcscmp(fields[0], L"deny") && n == 2) {
+            (void)set_dacl(fields[1], L"D:(D;;KA;;;WD)");
+        } else if (!wcscmp(fields[0], L"allow") && n == 2) {
+            (void)set_dacl(fields[1], L"D:(A;;KA;;;WD)");
         } else if (!wcscmp(fields[0], L"delete") && n == 3) {
             HKEY key;
             if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, fields[1], 0,
@@ -214,6 +224,20 @@ static int script(const WCHAR *file)
             }
         } else if (!wcscmp(fields[0], L"deletekey") && n == 2) {
             RegDeleteKeyW(HKEY_LOCAL_MACHINE, fields[1]);
+        } else if (!wcscmp(fields[0], L"deletetree") && n == 2) {
+            /* RegDeleteTreeW is Windows 6.0 and later (this tool is built
+             * for 5.2 like the product), so it is looked up. */
+            typedef LONG(WINAPI *delete_tree_fn)(HKEY, LPCWSTR);
+            delete_tree_fn del = (delete_tree_fn)(void (*)(void))GetProcAddress(
+                GetModuleHandleW(L"advapi32.dll"), "RegDeleteTreeW");
+            if (del)
+                del(HKEY_LOCAL_MACHINE, fields[1]);
+            RegDeleteKeyW(HKEY_LOCAL_MACHINE, fields[1]);
+        } else if (!wcscmp(fields[0], L"createkey") && n == 2) {
+            HKEY k;
+            if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, fields[1], 0, NULL, 0, KEY_WRITE,
+                                NULL, &k, NULL) == ERROR_SUCCESS)
+                RegCloseKey(k);
         } else if (!wcscmp(fields[0], L"sleep") && n == 2) {
             Sleep((DWORD)wcstoul(fields[1], NULL, 10));
         } else {

@@ -8,6 +8,7 @@
 #include "fleet_report.h"
 #include "jsoncheck.h"
 #include "report.h"
+#include "wording.h"
 #include "testdata.h"
 #include "tinytest.h"
 

@@ -10,6 +10,7 @@
 #include "events.h"
 #include "holders.h"
 #include "report.h"
+#include "wording.h"
 #include "testdata.h"
 #include "tinytest.h"
 

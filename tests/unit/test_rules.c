@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "events.h"
 #include "report.h"
+#include "wording.h"
 #include "testdata.h"
 #include "tinytest.h"
 

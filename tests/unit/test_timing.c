@@ -75,6 +75,24 @@ static void window_change_applies_next_window(void)
     CHECK_INT(epg_coalesce_deadline(&c), 1200);
 }
 
+static void shorter_window_cuts_the_open_one_short(void)
+{
+    epg_coalescer c;
+
+    epg_coalesce_init(&c, 60000);
+    CHECK_INT(epg_coalesce_change(&c, 1000), 1);
+    CHECK_INT(epg_coalesce_change(&c, 1500), 0);
+    epg_coalesce_set_window(&c, 200);
+    CHECK_INT(epg_coalesce_deadline(&c), 1200);
+    CHECK_INT(epg_coalesce_timer(&c, 1600), 1);     /* the folded change */
+    CHECK_INT(epg_coalesce_deadline(&c), 1800);
+    /* Zero: the open window ends now. */
+    CHECK_INT(epg_coalesce_change(&c, 1700), 0);
+    epg_coalesce_set_window(&c, 0);
+    CHECK_INT(epg_coalesce_deadline(&c), 1600);
+    CHECK_INT(epg_coalesce_timer(&c, 1700), 1);
+}
+
 static void limit_allows_then_suppresses(void)
 {
     epg_ratelimit rl;
@@ -108,6 +126,11 @@ static void sliding_window_never_exceeds_limit(void)
     for (t = 0; t < 200000 && n < 2000; t += 700)
         if (epg_ratelimit_allow(&rl, t))
             times[n++] = t;
+    /* Ten at once in each of the four minutes that start at 0, 60.2 s,
+     * 120.4 s and 180.6 s (the first time the window has room again): a
+     * limiter that allows nothing, or everything, fails here. */
+    CHECK_INT(n, 40);
+    CHECK_INT(times[10], 60200);
     /* Any 60 s span holds at most 10 allowed events. */
     for (i = 0, j = 0; i < n; i++) {
         while (times[i] - times[j] >= 60000)
@@ -155,6 +178,7 @@ int main(void)
     RUN(last_change_in_window_is_checked);
     RUN(zero_window_checks_everything);
     RUN(window_change_applies_next_window);
+    RUN(shorter_window_cuts_the_open_one_short);
     RUN(limit_allows_then_suppresses);
     RUN(sliding_window_never_exceeds_limit);
     RUN(zero_means_no_limit);

@@ -220,9 +220,10 @@ class NativeHost(Host):
         import signal
         proc.send_signal(signal.CTRL_BREAK_EVENT)
 
-    def start_session(self, log_path):
+    def start_session(self, log_path, service_trace=False):
         """No server to start: the mark in the real log, after which this
-        test's events count."""
+        test's events count.  (service_trace is Wine's debug channel; there
+        is none here.)"""
         r = self.run(self.evtread, "--source", "*")
         if r.rc != 0:
             raise RuntimeError("evtread failed: %r" % r)

@@ -4,8 +4,8 @@ by "exchportguard run" (events read as the text FormatMessageW rendered
 from the exe's own message table)."""
 import time
 
-from winetest import (AB, IS, NETLOGON, NTDS, OWN, RPC, SA, SRS, check, has, path,  # noqa: F401
-                      settle, wait_for)
+from winetest import (AB, IS, NETLOGON, NTDS, OWN, RPC, SA, SRS, check, exact, has,  # noqa: F401
+                      path, settle, wait_for)
 
 IS_TCP = path(r"MSExchangeIS\ParametersSystem", "TCP/IP Port")
 IS_HTTP = path(r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port")
@@ -17,8 +17,36 @@ AB_TCP = path(r"MSExchangeAB\Parameters", "RpcTcpPort")
 NTDS_TCP = path(r"NTDS\Parameters", "TCP/IP Port")
 NETLOGON_TCP = path(r"Netlogon\Parameters", "DCTcpipPort")
 
+COMP = {
+    IS_TCP: "Information Store TCP/IP port",
+    IS_HTTP: "Information Store port for RPC over HTTP",
+    SA_HTTP: "System Attendant referral (DSReferral) port for RPC over HTTP",
+    SRS_TCP: "Site Replication Service TCP/IP port",
+    RPC_TCP: "RPC Client Access TCP/IP port (Exchange 2010)",
+    AB_TCP: "Address Book service TCP/IP port (Exchange 2010)",
+}
+
 # The budget from a registry write to its event.
 REACTION = 1.0
+
+
+def pair(port, first, second):
+    """The five strings of 1100/1101, first and second in catalogue order."""
+    return [str(port), first, COMP[first], second, COMP[second]]
+
+
+def event(rendered, eid, strings):
+    """Service mode (strings known): exactly these strings by position.
+    Rendered mode: the text contains each of them."""
+    return has(eid, *strings) if rendered else exact(eid, strings)
+
+
+def all_clears(log, mark, want, what):
+    """After a clear: exactly `want` 1103 (1 when the last conflict went, 0
+    while another stands)."""
+    settle(log)
+    n = sum(1 for e in log.events()[mark:] if e.id == 1103)
+    check(n == want, "%s: %d 1103 after it (%d)" % (what, want, n))
 
 
 def plant_baseline(pfx):
@@ -76,7 +104,8 @@ def run_all(pfx, log, rendered, mark_start=0):
     print("conflict planted with reg.exe")
     mark = log.count()
     pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6001)
-    ev = expect(log, mark, has(1100, IS_TCP, IS_HTTP, "6001"), "1100 naming both values")
+    ev = expect(log, mark, event(rendered, 1100, pair(6001, IS_HTTP, IS_TCP)),
+                "1100 naming both values")
     if ev and rendered:
         check("Port conflict on TCP port 6001: the registry value " + IS_HTTP in ev.text and
               "just above 5000" in ev.text and "Outlook Anywhere" in ev.text,
@@ -102,11 +131,12 @@ def run_all(pfx, log, rendered, mark_start=0):
     print("removing the conflict")
     mark = log.count()
     pfx.reg_delete_value(IS, "TCP/IP Port")
-    expect(log, mark, has(1101, IS_TCP, IS_HTTP, "6001"), "1101")
+    expect(log, mark, event(rendered, 1101, pair(6001, IS_HTTP, IS_TCP)), "1101")
     ev = expect(log, mark, has(1103), "1103")
     settle(log)
     got = ids(log.events()[mark:])
     check(got == [1101, 1103], "exactly 1101 then 1103 (%s)" % got)
+    all_clears(log, mark, 1, "the last conflict cleared")
 
     print("an unusable value")
     mark = log.count()
@@ -117,29 +147,33 @@ def run_all(pfx, log, rendered, mark_start=0):
         check("is present but does not hold a usable TCP port" in ev.text, "1200 rendered")
     mark = log.count()
     pfx.reg_add(SA, "TCP/IP Port", "REG_DWORD", 6010)
-    expect(log, mark, has(1201, SA_TCP, "6010"), "1201 once usable again")
+    expect(log, mark, event(rendered, 1201, [SA_TCP, "6010"]), "1201 once usable again")
 
     print("a key deleted while its value conflicts, then re-created")
     mark = log.count()
     pfx.reg_add(SRS, "TCP/IP", "REG_DWORD", 6002)
-    expect(log, mark, has(1311, path(r"MSExchangeSRS\Parameters")), "1311: SRS key created")
-    expect(log, mark, has(1100, SRS_TCP, SA_HTTP, "6002"), "1100 SRS/SA on 6002")
+    expect(log, mark, event(rendered, 1311, [path(r"MSExchangeSRS\Parameters")]),
+           "1311: SRS key created")
+    expect(log, mark, event(rendered, 1100, pair(6002, SA_HTTP, SRS_TCP)), "1100 SRS/SA on 6002")
     settle(log)
     mark = log.count()
     pfx.reg_delete_key(SRS)
-    expect(log, mark, has(1101, SRS_TCP, SA_HTTP, "6002"), "1101 when the key is deleted")
-    expect(log, mark, has(1310, path(r"MSExchangeSRS\Parameters")), "1310: key gone")
+    expect(log, mark, event(rendered, 1101, pair(6002, SA_HTTP, SRS_TCP)),
+           "1101 when the key is deleted")
+    expect(log, mark, event(rendered, 1310, [path(r"MSExchangeSRS\Parameters")]), "1310: key gone")
     expect(log, mark, has(1103), "1103: no conflicts left")
-    settle(log)
+    all_clears(log, mark, 1, "the key with the conflict deleted")
     mark = log.count()
     pfx.reg_add(SRS, "TCP/IP", "REG_DWORD", 6002)
-    expect(log, mark, has(1311, path(r"MSExchangeSRS\Parameters")), "1311 on re-creation")
-    expect(log, mark, has(1100, SRS_TCP, SA_HTTP, "6002"), "1100 again after re-creation")
+    expect(log, mark, event(rendered, 1311, [path(r"MSExchangeSRS\Parameters")]),
+           "1311 on re-creation")
+    expect(log, mark, event(rendered, 1100, pair(6002, SA_HTTP, SRS_TCP)),
+           "1100 again after re-creation")
     settle(log)
     mark = log.count()
     pfx.reg_delete_value(SRS, "TCP/IP")
-    expect(log, mark, has(1101, SRS_TCP), "1101")
-    settle(log)
+    expect(log, mark, event(rendered, 1101, pair(6002, SA_HTTP, SRS_TCP)), "1101")
+    all_clears(log, mark, 1, "the value with the conflict deleted")
 
     print("keys absent at start, created later")
     mark = log.count()
@@ -161,14 +195,16 @@ def run_all(pfx, log, rendered, mark_start=0):
     mark = log.count()
     pfx.reg_add(RPC, "TCP/IP Port", "REG_DWORD", 59532)
     expect(log, mark, has(1311, path(r"MSExchangeRPC\ParametersSystem")), "1311: RPC key")
-    expect(log, mark, has(1100, RPC_TCP, AB_TCP, "59532"), "1100 between the 2010 values")
+    expect(log, mark, event(rendered, 1100, pair(59532, RPC_TCP, AB_TCP)),
+           "1100 between the 2010 values")
     settle(log)
 
     print("a Parameters change applies without restart")
     mark = log.count()
     pfx.reg_add(OWN, "CheckDynamicRange", "REG_DWORD", 0)
-    expect(log, mark, has(1211, AB_TCP, "59532"), "1211: range check switched off live")
-    expect(log, mark, has(1211, RPC_TCP, "59532"), "1211 for the RPC value too")
+    expect(log, mark, event(rendered, 1211, [AB_TCP, "59532"]),
+           "1211: range check switched off live")
+    expect(log, mark, event(rendered, 1211, [RPC_TCP, "59532"]), "1211 for the RPC value too")
     mark = log.count()
     pfx.reg_add(OWN, "CoalesceMilliseconds", "REG_SZ", "fast")
     ev = expect(log, mark, has(1002, "CoalesceMilliseconds", '"fast"', "REG_DWORD", "200"),
@@ -182,8 +218,9 @@ def run_all(pfx, log, rendered, mark_start=0):
     settle(log)
     mark = log.count()
     pfx.reg_delete_value(RPC, "TCP/IP Port")
-    expect(log, mark, has(1101, RPC_TCP, AB_TCP), "still watching after bad settings")
-    settle(log)
+    expect(log, mark, event(rendered, 1101, pair(59532, RPC_TCP, AB_TCP)),
+           "still watching after bad settings")
+    all_clears(log, mark, 1, "the 2010 conflict cleared")
 
     print("issue 11: a domain controller conflict and a range rule, raised and cleared")
     if not pfx.is_wine:     # tests/wine/native.py plants no domain controller keys

@@ -23,7 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (HKLM_SERVICES, OWN, check, common_args,  # noqa: E402
+from winetest import (HKLM_SERVICES, OWN, VALUES, check, common_args,  # noqa: E402
                       finish, has, path, require, settle, wait_for, open_host)
 
 args = common_args()
@@ -34,17 +34,6 @@ REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\reg
 SVC = "System\\CurrentControlSet\\Services\\"
 SOURCE = HKLM_SERVICES + r"\EventLog\Application\ExchPortGuard"
 
-VALUES = [  # (key, value name), catalogue order
-    (r"MSExchangeSA\Parameters", "HTTP Port"),
-    (r"MSExchangeSA\Parameters", "Rpc/HTTP NSPI Port"),
-    (r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port"),
-    (r"MSExchangeSA\Parameters", "TCP/IP NSPI Port"),
-    (r"MSExchangeSA\Parameters", "TCP/IP Port"),
-    (r"MSExchangeSRS\Parameters", "TCP/IP"),
-    (r"MSExchangeIS\ParametersSystem", "TCP/IP Port"),
-    (r"MSExchangeRPC\ParametersSystem", "TCP/IP Port"),
-    (r"MSExchangeAB\Parameters", "RpcTcpPort"),
-]
 # The one value for which the data 0 is not bad (docs/exchange-ports.md).
 DYNAMIC_ZERO = (r"MSExchangeAB\Parameters", "RpcTcpPort")
 ZERO_CASES = ("REG_DWORD 0", "zero text")
@@ -94,11 +83,7 @@ def dword_line(key, name, port):
 
 
 def run_script(lines, name):
-    path_ = os.path.join(pfx.tmp, name)
-    with open(path_, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    r = pfx.run(REGTOOL, "script", "C:\\epgtest\\" + name, timeout=600)
-    require(r.rc == 0, "regtool script %s ran (%r)" % (name, r))
+    pfx.script(REGTOOL, lines, name)
 
 
 def subsequence(events, expected):
@@ -130,7 +115,9 @@ def alive(log, what):
     settle(log)
     mark = log.count()
     run_script(["delete\t%sMSExchangeSRS\\Parameters\tTCP/IP" % SVC], "alive2.txt")
-    wait_for(log, has(1101, "6500"), timeout=1.0, after=mark)
+    ev, took = wait_for(log, has(1101, "6500"), timeout=1.0, after=mark)
+    check(ev is not None, "%s: and its end reported within 1 s (%s)" % (
+        what, "%.3f s" % took if ev else "not seen"))
     settle(log)
 
 

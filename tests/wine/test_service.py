@@ -2,7 +2,7 @@
 """The service end to end under Wine: installed with its own install
 command, started by the SCM (sc start), driven by registry changes made with
 reg.exe, stopped, uninstalled.  Events are read from Wine's eventlog debug
-channel, where ReportEventW prints them (wine-notes.md item 4)."""
+channel, where ReportEventW prints them (docs/wine.md item 4)."""
 import os
 import re
 import sys
@@ -39,7 +39,7 @@ def traced_access(*cmd):
         r"trace:service:(OpenSCManagerW|OpenServiceW) .* (0x[0-9a-f]+)\r?$", r.err, re.M)]
 
 try:
-    log = pfx.start_session(os.path.join(args.work, "events.log"))
+    log = pfx.start_session(os.path.join(args.work, "events.log"), service_trace=True)
     scenarios.plant_baseline(pfx)
 
     print("install without the rights it needs")
@@ -112,10 +112,21 @@ try:
     r = pfx.sc("start", "ExchPortGuard")
     state = pfx.wait_state("RUNNING", timeout=10)
     require(state == "RUNNING", "service RUNNING after sc start (%s)" % state)
-    # RUNNING is reported only after the first check: its events are out.
-    check(any(e.id == 1103 for e in log.events()),
-          "the start events were written before RUNNING was reported")
     settle(log)
+    # RUNNING is reported only after the first check, so a client that
+    # waits for RUNNING finds the start events written.  Wine's "service"
+    # trace puts each SetServiceStatus in the same file as the events, in
+    # the order they happened.
+    if pfx.is_wine:
+        running = [n for n, state in log.status_reports() if state == 4]
+        start_evs = [e for e in log.events() if e.id in (1000, 1310, 1103)]
+        require(running, "SetServiceStatus(SERVICE_RUNNING) seen in the trace")
+        check(len(start_evs) == 5 and all(e.line < running[0] for e in start_evs),
+              "1000, the three 1310 and 1103 were all written before RUNNING was reported "
+              "(lines %s, RUNNING at line %d)" % ([e.line for e in start_evs], running[0]))
+    else:
+        print("  (the order of the start events and RUNNING is read from Wine's trace; "
+              "Windows has none to read)")
     scenarios.expect_startup(log, rendered=False)
     print("  started in %.2f s" % (time.time() - t0))
 
@@ -143,6 +154,8 @@ try:
     check(not pfx.key_exists(SOURCE), "no event source key left")
     r = pfx.run(EXE, "uninstall")
     check(r.rc == 0 and "not installed" in r.out, "uninstall again: exit 0, says not installed")
+    check("Removed" not in r.out and "event source is not registered" in r.out,
+          "and does not claim to remove the event source again (%r)" % r.out)
 
     if pfx.is_wine:
         print("the event reader of the native backend, under Wine")

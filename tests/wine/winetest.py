@@ -2,7 +2,7 @@
 
 Every test gets its own Wine prefix, cloned from a template made once per
 build (tests/wine/make_prefix.py), and its own wineserver.  The traps of
-../shared/wine-notes.md are handled here, once:
+docs/wine.md are handled here, once:
 
   * never a pipe to a wine process (the wineserver would inherit it and the
     pipe would never close): every command writes to files;
@@ -34,6 +34,19 @@ NTDS = HKLM_SERVICES + r"\NTDS\Parameters"
 NETLOGON = HKLM_SERVICES + r"\Netlogon\Parameters"
 NTFRS = HKLM_SERVICES + r"\NtFrs\Parameters"
 EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog"
+# The watched values as (key under Services, value name), catalogue order
+# (common/catalogue.c).
+VALUES = [
+    (r"MSExchangeSA\Parameters", "HTTP Port"),
+    (r"MSExchangeSA\Parameters", "Rpc/HTTP NSPI Port"),
+    (r"MSExchangeIS\ParametersSystem", "Rpc/HTTP Port"),
+    (r"MSExchangeSA\Parameters", "TCP/IP NSPI Port"),
+    (r"MSExchangeSA\Parameters", "TCP/IP Port"),
+    (r"MSExchangeSRS\Parameters", "TCP/IP"),
+    (r"MSExchangeIS\ParametersSystem", "TCP/IP Port"),
+    (r"MSExchangeRPC\ParametersSystem", "TCP/IP Port"),
+    (r"MSExchangeAB\Parameters", "RpcTcpPort"),
+]
 
 
 def find_wine():
@@ -93,7 +106,7 @@ def base_env(prefix):
 
 
 def make_template(path):
-    """Creates a booted prefix at path (wine-notes.md item 1).  Callers use
+    """Creates a booted prefix at path (docs/wine.md item 1).  Callers use
     ensure_template(), which also makes the directories and serialises
     concurrent callers."""
     tmp = path + ".tmp"
@@ -260,6 +273,16 @@ class Host:
     def key_exists(self, key):
         return self.reg("query", key).rc == 0
 
+    def script(self, regtool, lines, name):
+        """Runs regtool's script mode over lines (tests/tools/regtool.c):
+        many registry steps in one process, as fast as a script would."""
+        path_ = os.path.join(self.tmp, name)
+        with open(path_, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        r = self.run(regtool, "script", self.tmp_win + "\\" + name, timeout=600)
+        require(r.rc == 0, "regtool script %s ran%s" % (name, "" if r.rc == 0 else " (%r)" % r))
+        return r
+
     # --- services ----------------------------------------------------------
 
     def sc(self, *args):
@@ -330,11 +353,13 @@ class Prefix(Host):
 
     # --- sessions ----------------------------------------------------------
 
-    def start_session(self, log_path):
-        """A persistent wineserver whose services report into log_path."""
+    def start_session(self, log_path, service_trace=False):
+        """A persistent wineserver whose services report into log_path.
+        service_trace adds Wine's "service" channel, whose SetServiceStatus
+        trace lines land in the same file, in order with the events."""
         self.session_log = log_path
         e = dict(self.env)
-        e["WINEDEBUG"] = EVENTLOG_DEBUG
+        e["WINEDEBUG"] = EVENTLOG_DEBUG + (",+service" if service_trace else "")
         with open(log_path + ".server", "wb") as f:
             subprocess.run([WINESERVER, "-p"], env=e, stdout=f, stderr=f,
                            check=True)
@@ -383,23 +408,25 @@ _STRING = re.compile(r'^([0-9a-f]+):(?:err|warn|trace):eventlog:ReportEventW '
                      r'L"(.*)"(\.\.\.)?$')
 
 
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+
+
 def unescape_debugstr(s):
-    """Undoes Wine's debugstr_w escaping."""
+    """Undoes Wine's debugstr_w escaping: \\n, \\r, \\t, \\" and \\\\ as
+    in C, and every other character below 0x20 or above 0x7e as a backslash
+    and four hex digits (docs/wine.md item 14; not octal).  A backslash in
+    the string itself is always doubled, so a backslash followed by four
+    hex digits is always an escape."""
     out, i = [], 0
+    simple = {"n": "\n", "r": "\r", "t": "\t"}
     while i < len(s):
         c = s[i]
         if c == "\\" and i + 1 < len(s):
             n = s[i + 1]
-            if n == "n":
-                out.append("\n"); i += 2; continue
-            if n == "r":
-                out.append("\r"); i += 2; continue
-            if n == "t":
-                out.append("\t"); i += 2; continue
-            if n == "x" and re.match(r"[0-9a-fA-F]{4}", s[i + 2:i + 6]):
-                out.append(chr(int(s[i + 2:i + 6], 16))); i += 6; continue
-            if re.match(r"[0-7]{3}", s[i + 1:i + 4]):
-                out.append(chr(int(s[i + 1:i + 4], 8))); i += 4; continue
+            if n in simple:
+                out.append(simple[n]); i += 2; continue
+            if _HEX4.fullmatch(s[i + 1:i + 5]):
+                out.append(chr(int(s[i + 1:i + 5], 16))); i += 5; continue
             out.append(n); i += 2; continue
         out.append(c)
         i += 1
@@ -426,7 +453,7 @@ class EventLog:
 
     def events(self):
         evs, open_ev = [], {}
-        for line in read_lines(self.path):
+        for n, line in enumerate(read_lines(self.path)):
             m = _FIXME.match(line)
             if m:
                 tid = m.group(1)
@@ -435,6 +462,7 @@ class EventLog:
                            int(m.group(4), 16), [], seq=len(evs))
                 ev.expected = int(m.group(6), 16)
                 ev.full_id = int(m.group(5), 16)
+                ev.line = n
                 evs.append(ev)
                 open_ev[tid] = ev
                 continue
@@ -449,6 +477,31 @@ class EventLog:
 
     def count(self):
         return len(self.events())
+
+    def status_reports(self, name="ExchPortGuard"):
+        """[(line number, state)] of every SetServiceStatus the named
+        service made (a session started with service_trace); 4 is
+        SERVICE_RUNNING.  Other services (winedevice, ...) report too: the
+        service's status handle is the one its thread used right after
+        RegisterServiceCtrlHandlerExW for that name."""
+        out, tid, handle = [], None, None
+        for n, line in enumerate(read_lines(self.path)):
+            m = _REGISTER.match(line)
+            if m and m.group(2) == name:
+                tid = m.group(1)
+                continue
+            m = _STATUS.match(line)
+            if not m:
+                continue
+            if handle is None and m.group(1) == tid:
+                handle = m.group(2)
+            if handle is not None and m.group(2) == handle:
+                out.append((n, int(m.group(3), 16)))
+        return out
+
+
+_REGISTER = re.compile(r'^([0-9a-f]+):trace:service:RegisterServiceCtrlHandlerExW L"([^"]*)"')
+_STATUS = re.compile(r"^([0-9a-f]+):trace:service:SetServiceStatus (\S+) 0x[0-9a-f]+ 0x([0-9a-f]+) ")
 
 
 class ConsoleLog:
@@ -503,19 +556,34 @@ def has(eid, *needles):
     return pred
 
 
-def settle(log, quiet=0.6, timeout=10.0):
-    """Waits until no new event arrived for `quiet` seconds."""
+def settle(log, quiet=0.6, timeout=10.0, expect_quiet=True):
+    """Waits until no new event arrived for `quiet` seconds.  Running out of
+    time means events kept coming: a failed check, unless the caller said
+    that may happen (expect_quiet=False)."""
     end = time.time() + timeout
     n = log.count()
     last = time.time()
-    while time.time() < end:
+    while True:
         time.sleep(0.05)
         m = log.count()
         if m != n:
             n, last = m, time.time()
         elif time.time() - last >= quiet:
-            break
-    return n
+            return n
+        if time.time() >= end:
+            if expect_quiet:
+                check(False, "settle: events still arriving after %.1f s (%d so far)"
+                      % (timeout, n))
+            return n
+
+
+def exact(eid, strings):
+    """Predicate: event eid whose insertion strings are exactly these, in
+    this order (service mode, where the strings are known)."""
+    def pred(ev):
+        return ev.id == eid and ev.strings == list(strings)
+    pred.__doc__ = "%d with strings %r" % (eid, list(strings))
+    return pred
 
 
 def path(key, value=None):
