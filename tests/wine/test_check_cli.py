@@ -6,11 +6,10 @@ import json
 import os
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from winetest import (AB, IS, NETLOGON, NTDS, NTFRS, OWN, RPC, SA, SRS, check,  # noqa: E402
-                      common_args, finish, open_host, path, require)
+                      common_args, finish, hold_port, open_host, path, require)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
@@ -234,13 +233,8 @@ try:
     print("issue 11: a real Windows process on a pinned port: no false alarm")
     pfx.reg_delete_value(OWN, "ListenerCheckMinutes")
     pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6123)
-    hold_out = os.path.join(args.work, "holdport.out")
-    hold = pfx.popen([HOLDPORT, "6123", "120"], hold_out, hold_out + ".err")
+    hold = hold_port(pfx, HOLDPORT, 6123, args.work)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and "listening 6123" not in open(hold_out).read():
-            time.sleep(0.2)
-        require("listening 6123" in open(hold_out).read(), "holdport listens on 6123")
         rc, doc = check_json()
         lis = doc["listeners"]
         check(lis["checked"] is True and lis["endpoints"] >= 1,

@@ -10,7 +10,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 from winetest import (ConsoleLog, EventLog, check, common_args,  # noqa: E402
-                      finish, has, require, settle, wait_for, open_host)
+                      finish, has, hold_port, require, settle, wait_for, open_host)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
@@ -36,13 +36,8 @@ try:
     scenarios.run_all(pfx, log, rendered=True)
 
     print("issue 11: a real Windows process on a pinned port while the engine runs")
-    hold_out = os.path.join(args.work, "holdport.out")
-    hold = pfx.popen([HOLDPORT, "6124", "120"], hold_out, hold_out + ".err")
+    hold = hold_port(pfx, HOLDPORT, 6124, args.work)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline and "listening 6124" not in open(hold_out).read():
-            time.sleep(0.2)
-        require("listening 6124" in open(hold_out).read(), "holdport listens on 6124")
         time.sleep(1.2)     # past the once-a-second limit: this change reads the table
         mark = log.count()
         pfx.reg_add(scenarios.IS, "TCP/IP Port", "REG_DWORD", 6124)

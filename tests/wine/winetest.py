@@ -49,6 +49,20 @@ VALUES = [
 ]
 
 
+
+def hold_port(host, exe, port, work):
+    """Starts tests/tools/holdport.exe (exe, as installed in host) listening
+    on port and returns the process once it listens: a real Windows program
+    on a pinned port (issue 11).  The caller kills it."""
+    out = os.path.join(work, "holdport-%d.out" % port)
+    proc = host.popen([exe, str(port), "120"], out, out + ".err")
+    want = "listening %d" % port
+    deadline = time.time() + 60
+    while time.time() < deadline and want not in open(out).read():
+        time.sleep(0.2)
+    require(want in open(out).read(), "holdport listens on %d" % port)
+    return proc
+
 def find_wine():
     for cand in ("/usr/lib/wine/wine64", "/usr/lib64/wine/wine64"):
         if os.access(cand, os.X_OK):
