@@ -163,6 +163,13 @@ static int still_unknown(const epg_monitor *m, const epg_finding *f)
         return ports[other].status == EPG_PORT_OK && ports[other].port == f->port;
     }
     case EPG_RULE_INVALID_VALUE:
+    case EPG_RULE_PORT_BELOW_1024:
+    case EPG_RULE_PORT_BELOW_5000:
+    case EPG_RULE_PORT_NOT_RECOMMENDED:
+    case EPG_RULE_PORT_EXCLUDED:
+    case EPG_RULE_PORT_HELD:
+        /* Findings about one value's port: only its data can prove them
+         * over. */
         return value_unknown(s, f->a);
     case EPG_RULE_DYNAMIC_RANGE:
         if (value_unknown(s, f->a))

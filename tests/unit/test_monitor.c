@@ -319,6 +319,38 @@ static void unreadable_value_keeps_its_findings(void)
     world_free(&w);
 }
 
+/* The same for the per-value rules of issue 11: a port below 1024 (1220)
+ * or below 5000 (1222) is not over (1221, 1223) because the value cannot
+ * be read; only data that proves it over clears it. */
+static void unreadable_value_keeps_its_range_findings(void)
+{
+    static rec r;
+    world w;
+    size_t rpc = td_value("rpc-tcpip-port"), sa = td_value("sa-tcpip-port");
+
+    world_init(&w, &r, 0);
+    td_port(w.snap, "rpc-tcpip-port", 135);
+    td_port(w.snap, "sa-tcpip-port", 4000);
+    world_check(&w);
+    CHECK_INT(rec_count(&r, EPG_EV_BELOW_1024), 1);
+    CHECK_INT(rec_count(&r, EPG_EV_BELOW_5000), 1);
+    rec_reset(&r);
+    epg_reading_set_error(&w.snap->values[rpc], 5, DENIED);
+    epg_reading_set_error(&w.snap->values[sa], 5, DENIED);
+    world_check(&w);
+    CHECK_INT(rec_count(&r, EPG_EV_BELOW_1024_CLEARED), 0);
+    CHECK_INT(rec_count(&r, EPG_EV_BELOW_5000_CLEARED), 0);
+    CHECK_INT(rec_count(&r, EPG_EV_KEY_UNWATCHABLE), 2);
+    rec_reset(&r);
+    /* Readable again and moved: now the data proves it over. */
+    td_port(w.snap, "rpc-tcpip-port", 59533);
+    td_port(w.snap, "sa-tcpip-port", 6000);
+    world_check(&w);
+    CHECK_INT(rec_count(&r, EPG_EV_BELOW_1024_CLEARED), 1);
+    CHECK_INT(rec_count(&r, EPG_EV_BELOW_5000_CLEARED), 1);
+    world_free(&w);
+}
+
 static void no_all_clear_at_start_while_unreadable(void)
 {
     static rec r;
@@ -708,6 +740,7 @@ int main(void)
     RUN(unreadable_key_keeps_the_conflict);
     RUN(unreadable_pair_keeps_its_conflict);
     RUN(unreadable_value_keeps_its_findings);
+    RUN(unreadable_value_keeps_its_range_findings);
     RUN(no_all_clear_at_start_while_unreadable);
     RUN(missing_key_that_turns_unreadable_exists);
     RUN(unreadable_tcpip_or_settings_does_not_block_all_clear);
