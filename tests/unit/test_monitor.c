@@ -20,6 +20,12 @@
 #define IS_COMP "Information Store TCP/IP port"
 #define SA_COMP "System Attendant referral (RFR) TCP/IP port"
 #define DENIED "Access is denied."
+#define RPC_TCP ROOT "MSExchangeRPC\\ParametersSystem\\TCP/IP Port"
+#define RPC_COMP "RPC Client Access TCP/IP port (Exchange 2010)"
+#define NTDS_TCP ROOT "NTDS\\Parameters\\TCP/IP Port"
+#define NTDS_COMP "Active Directory replication and NSPI TCP/IP port"
+#define NETLOGON_TCP ROOT "Netlogon\\Parameters\\DCTcpipPort"
+#define NETLOGON_COMP "Netlogon TCP/IP port"
 
 static size_t key_of(const char *value_id)
 {
@@ -85,6 +91,21 @@ static void value_denied(epg_snapshot *s)
 }
 static void key_missing(epg_snapshot *s) { s->keys[key_of("ab-rpctcpport")].state = EPG_KEY_MISSING; }
 static void bad_setting(epg_snapshot *s) { td_dword(&s->settings[EPG_SET_REMINDER_MINUTES], 99999); }
+static void dc_conflict(epg_snapshot *s)
+{
+    td_port(s, "ntds-tcpip-port", 50000);
+    td_port(s, "netlogon-dctcpipport", 50000);
+}
+static void dc_apart(epg_snapshot *s)
+{
+    td_port(s, "ntds-tcpip-port", 50000);
+    td_port(s, "netlogon-dctcpipport", 50001);
+}
+static void rpc_135(epg_snapshot *s) { td_port(s, "rpc-tcpip-port", 135); }
+static void rpc_recommended(epg_snapshot *s) { td_port(s, "rpc-tcpip-port", 59533); }
+static void rpc_6100(epg_snapshot *s) { td_port(s, "rpc-tcpip-port", 6100); }
+static void sa_4000(epg_snapshot *s) { td_port(s, "sa-tcpip-port", 4000); }
+static void sa_6000(epg_snapshot *s) { td_port(s, "sa-tcpip-port", 6000); }
 
 static const contract_case contract[] = {
     { "1100 conflict", 0, nothing, conflict, EPG_EV_CONFLICT,
@@ -119,6 +140,24 @@ static const contract_case contract[] = {
       { IS_KEY, NULL } },
     { "1310 key missing", 0, nothing, key_missing, EPG_EV_KEY_MISSING, { AB_KEY, NULL } },
     { "1311 key created", 0, key_missing, nothing, EPG_EV_KEY_CREATED, { AB_KEY, NULL } },
+    /* Issue 11's rules through the same monitor, strings by position. */
+    { "1104 domain controller conflict", 0, dc_apart, dc_conflict, EPG_EV_DC_CONFLICT,
+      { "50000", NTDS_TCP, NTDS_COMP, NETLOGON_TCP, NETLOGON_COMP, NULL } },
+    { "1105 domain controller conflict cleared", 0, dc_conflict, dc_apart,
+      EPG_EV_DC_CONFLICT_CLEARED,
+      { "50000", NTDS_TCP, NTDS_COMP, NETLOGON_TCP, NETLOGON_COMP, NULL } },
+    { "1220 Exchange 2010 port below 1024", 0, rpc_recommended, rpc_135, EPG_EV_BELOW_1024,
+      { RPC_TCP, "135", RPC_COMP, NULL } },
+    { "1221 no longer below 1024", 0, rpc_135, rpc_recommended, EPG_EV_BELOW_1024_CLEARED,
+      { RPC_TCP, "135", NULL } },
+    { "1222 System Attendant port below 5000", 0, sa_6000, sa_4000, EPG_EV_BELOW_5000,
+      { SA_TCP, "4000", SA_COMP, NULL } },
+    { "1223 no longer below 5000", 0, sa_4000, sa_6000, EPG_EV_BELOW_5000_CLEARED,
+      { SA_TCP, "4000", NULL } },
+    { "1224 outside the recommended range", 0, rpc_recommended, rpc_6100,
+      EPG_EV_NOT_RECOMMENDED, { RPC_TCP, "6100", RPC_COMP, NULL } },
+    { "1225 inside the recommended range again", 0, rpc_6100, rpc_recommended,
+      EPG_EV_NOT_RECOMMENDED_CLEARED, { RPC_TCP, "6100", NULL } },
     { "1002 setting invalid", 0, nothing, bad_setting, EPG_EV_SETTING_INVALID,
       { "ReminderMinutes", "99999", "99999 is outside the allowed range 0 to 10080",
         "0 (no reminders)", NULL } },
