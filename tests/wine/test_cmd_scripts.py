@@ -99,7 +99,7 @@ try:
     check(r.rc == 0 and "not installed" in r.out, "uninstall.cmd again: exit 0, says so")
 
     print("install.cmd and uninstall.cmd in a folder whose name has ( ) and &")
-    # Wine's cmd is more lenient than Windows' (wine-notes.md item 12), so
+    # Wine's cmd is more lenient than Windows' (docs/wine.md item 12), so
     # the script is also checked for the form Windows breaks on: the path
     # expanded with percent signs, which cmd parses after pasting it in.
     for name in ("install.cmd", "uninstall.cmd"):

@@ -23,7 +23,7 @@ SOURCE = HKLM_SERVICES + r"\EventLog\Application\ExchPortGuard"
 # Documented rights (winsvc.h, winnt.h) and what each command's handles need
 # (common/scm_access.c; tests/unit/test_scm_access.c checks that table
 # against the documentation).  Wine checks none of them, but its +service
-# channel traces the mask asked for (wine-notes.md item 13).
+# channel traces the mask asked for (docs/wine.md item 13).
 SC_MANAGER_CONNECT, SC_MANAGER_CREATE_SERVICE = 0x1, 0x2
 SERVICE_CHANGE_CONFIG, SERVICE_QUERY_STATUS, SERVICE_START, SERVICE_STOP, DELETE = \
     0x2, 0x4, 0x10, 0x20, 0x10000

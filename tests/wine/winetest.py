@@ -193,7 +193,7 @@ class Result:
 
 def run_captured(argv, env, timeout, stdin_text=None, cwd=None):
     """Runs argv (in directory cwd) with stdin, stdout and stderr in
-    temporary files (never pipes: wine-notes.md item 2); a Result, rc
+    temporary files (never pipes: docs/wine.md item 2); a Result, rc
     "timeout" if it hung."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.TemporaryFile() as stdin:
