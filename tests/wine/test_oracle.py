@@ -16,7 +16,7 @@ the verdict of `exchportguard check --json` at that moment:
   * the last word on "no port conflicts" (1103 after the last 1100) holds
     exactly when check finds no conflict, whenever every value was read.
 
-Wine signals no ACL change (docs/wine.md item 11): after each DACL step the script
+Wine signals no ACL change (docs/wine.md item 15): after each DACL step the script
 creates and deletes a subkey beside the key, the change the service retries
 on.  The seed is printed; --seed repeats a run.
 """
