@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 const char *epg_rule_name(epg_rule r)
 {
     switch (r) {
@@ -69,19 +71,11 @@ void epg_set_clear(epg_finding_set *s)
 
 static int grow(epg_finding_set *s, size_t need)
 {
-    size_t cap;
-    epg_finding *p;
+    epg_finding *p = epg_grow(s->items, &s->cap, need, sizeof *p, 16);
 
-    if (need <= s->cap)
-        return 0;
-    cap = s->cap ? s->cap * 2 : 16;
-    while (cap < need)
-        cap *= 2;
-    p = realloc(s->items, cap * sizeof *p);
     if (!p)
         return -1;
     s->items = p;
-    s->cap = cap;
     return 0;
 }
 

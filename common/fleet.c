@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 void epg_fleet_init(epg_fleet *f)
 {
     memset(f, 0, sizeof *f);
@@ -30,16 +32,11 @@ void epg_fleet_free(epg_fleet *f)
 
 epg_computer *epg_fleet_add(epg_fleet *f, const char *name, const char *source)
 {
-    epg_computer *c;
+    epg_computer *c = epg_grow(f->items, &f->cap, f->count + 1, sizeof *c, 8);
 
-    if (f->count == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        epg_computer *p = realloc(f->items, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        f->items = p;
-        f->cap = cap;
-    }
+    if (!c)
+        return NULL;
+    f->items = c;
     c = &f->items[f->count];
     memset(c, 0, sizeof *c);
     c->name = epg_strdup(name);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalogue.h"
+#include "grow.h"
 #include "strbuf.h"
 
 void epg_tcp_view_init(epg_tcp_view *t)
@@ -29,14 +30,11 @@ void epg_tcp_view_free(epg_tcp_view *t)
 int epg_tcp_view_add(epg_tcp_view *t, uint16_t port, uint32_t pid,
                      epg_tcp_state state, int ipv6)
 {
-    if (t->count == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        epg_tcp_entry *p = realloc(t->entries, cap * sizeof *p);
-        if (!p)
-            return -1;
-        t->entries = p;
-        t->cap = cap;
-    }
+    epg_tcp_entry *p = epg_grow(t->entries, &t->cap, t->count + 1, sizeof *p, 64);
+
+    if (!p)
+        return -1;
+    t->entries = p;
     t->entries[t->count].port = port;
     t->entries[t->count].pid = pid;
     t->entries[t->count].state = (uint8_t)state;
@@ -47,19 +45,16 @@ int epg_tcp_view_add(epg_tcp_view *t, uint16_t port, uint32_t pid,
 
 static epg_proc_info *proc_slot(epg_tcp_view *t, uint32_t pid)
 {
+    epg_proc_info *p;
     size_t i;
 
     for (i = 0; i < t->proc_count; i++)
         if (t->procs[i].pid == pid)
             return &t->procs[i];
-    if (t->proc_count == t->proc_cap) {
-        size_t cap = t->proc_cap ? t->proc_cap * 2 : 64;
-        epg_proc_info *p = realloc(t->procs, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        t->procs = p;
-        t->proc_cap = cap;
-    }
+    p = epg_grow(t->procs, &t->proc_cap, t->proc_count + 1, sizeof *p, 64);
+    if (!p)
+        return NULL;
+    t->procs = p;
     memset(&t->procs[t->proc_count], 0, sizeof t->procs[0]);
     t->procs[t->proc_count].pid = pid;
     return &t->procs[t->proc_count++];
