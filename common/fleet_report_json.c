@@ -42,9 +42,7 @@ static void json_computer(const epg_computer *c, epg_buf *out)
     epg_buf_printf(out, ", \"read_from\": \"%s\", \"state\": \"%s\", "
                    "\"exit_code\": %d, \"verdict\": \"%s\", \"error\": ",
                    c->source ? "export" : "remote-registry",
-                   c->state == EPG_COMPUTER_READ ? "read"
-                   : c->state == EPG_COMPUTER_TIMED_OUT ? "timed-out"
-                                                        : "unreadable",
+                   epg_computer_state_name(c),
                    epg_computer_verdict(c), epg_computer_verdict_name(c));
     if (c->state == EPG_COMPUTER_READ) {
         epg_buf_puts(out, "null");

@@ -92,10 +92,12 @@ static void findings(const epg_fleet *f, epg_buf *out)
     for (i = 0; i < f->count; i++) {
         const epg_computer *c = &f->items[i];
         if (c->state != EPG_COMPUTER_READ) {
-            epg_buf_printf(out, "  %s: ERROR    unreadable: the computer could "
-                           "not be %s: %s (error %lu). It has no verdict.\n",
-                           c->name, c->state == EPG_COMPUTER_TIMED_OUT
-                           ? "read in time" : "read",
+            epg_buf_printf(out, "  %s: ERROR    unreadable: the computer %s: "
+                           "%s (error %lu). It has no verdict.\n", c->name,
+                           c->state == EPG_COMPUTER_TIMED_OUT
+                           ? "could not be read in time"
+                           : c->state == EPG_COMPUTER_NOT_ATTEMPTED
+                           ? "was not attempted" : "could not be read",
                            c->error_text ? c->error_text : "unknown error",
                            (unsigned long)c->error);
             shown++;
