@@ -295,6 +295,44 @@ static void unreadable_table_is_said(void)
     epg_snapshot_free(&s);
 }
 
+/* The note holds system texts: "%1" (error 193) and "%%" go into 1004
+ * escaped as registry data is (docs/events.md). */
+static void unreadable_table_text_escaped(void)
+{
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_finding_set cur;
+    epg_event_ctx ctx;
+    epg_event e;
+    size_t i;
+
+    td_snapshot(&s);
+    epg_tcp_view_note(&s.tcp, "loading iphlpapi.dll failed: %1 is not a valid "
+                              "Win32 application. (error 193)");
+    epg_tcp_view_note(&s.tcp, "EnumServicesStatusExW failed: 100%% (error 9999)");
+    epg_evaluation_init(&ev);
+    epg_set_init(&cur);
+    CHECK_INT(epg_evaluate(&s, &ev), 0);
+    CHECK_INT(epg_conditions(&s, &ev, &cur), 0);
+    ctx.snap = &s;
+    ctx.eval = &ev;
+    for (i = 0; i < cur.count; i++) {
+        if (cur.items[i].rule != EPG_RULE_LISTENERS_UNREADABLE)
+            continue;
+        CHECK_INT(epg_event_for(&cur.items[i], 1, &ctx, &e), 1);
+        CHECK_INT(e.def->id, EPG_EV_LISTENERS_UNREADABLE);
+        CHECK_INT(e.nstrings, 1);
+        CHECK_STR(e.strings[0], "loading iphlpapi.dll failed: \\x251 is not a valid "
+                                "Win32 application. (error 193); "
+                                "EnumServicesStatusExW failed: 100\\x25\\x25 (error 9999)");
+        epg_event_free(&e);
+    }
+    CHECK_INT(epg_set_count_rule(&cur, EPG_RULE_LISTENERS_UNREADABLE), 1);
+    epg_set_free(&cur);
+    epg_evaluation_free(&ev);
+    epg_snapshot_free(&s);
+}
+
 static void schedule(void)
 {
     epg_listen_sched s;
@@ -327,6 +365,7 @@ int main(void)
     RUN(finding_and_events);
     RUN(effective_default_is_watched_too);
     RUN(unreadable_table_is_said);
+    RUN(unreadable_table_text_escaped);
     RUN(schedule);
     return tt_summary("test_holders");
 }

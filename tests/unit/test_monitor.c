@@ -20,6 +20,13 @@
 #define IS_COMP "Information Store TCP/IP port"
 #define SA_COMP "System Attendant referral (RFR) TCP/IP port"
 #define DENIED "Access is denied."
+/* System texts that hold insertion marks of their own (errors 193, 317),
+ * and a made-up one with "%%": in an event they are escaped as registry
+ * data is (docs/events.md), or Event Viewer would fill them in. */
+#define BAD_IMAGE "%1 is not a valid Win32 application."
+#define BAD_IMAGE_SHOWN "\\x251 is not a valid Win32 application."
+#define NO_TEXT "The system cannot find message text for message number 0x%1 in the message file for %2."
+#define NO_TEXT_SHOWN "The system cannot find message text for message number 0x\\x251 in the message file for \\x252."
 #define RPC_TCP ROOT "MSExchangeRPC\\ParametersSystem\\TCP/IP Port"
 #define RPC_COMP "RPC Client Access TCP/IP port (Exchange 2010)"
 #define NTDS_TCP ROOT "NTDS\\Parameters\\TCP/IP Port"
@@ -89,6 +96,25 @@ static void value_denied(epg_snapshot *s)
 {
     epg_reading_set_error(&s->values[td_value("is-tcpip-port")], 5, DENIED);
 }
+static void key_bad_image(epg_snapshot *s)
+{
+    size_t k = key_of("is-tcpip-port");
+    epg_read_item plan[EPG_READ_PLAN_MAX];
+    size_t n = epg_snapshot_plan(s, plan), i;
+
+    epg_key_status_set(&s->keys[k], EPG_KEY_ERROR, 193, BAD_IMAGE);
+    for (i = 0; i < n; i++)
+        if (plan[i].key == k)
+            epg_reading_set_error(plan[i].slot, 193, BAD_IMAGE);
+}
+static void value_percents(epg_snapshot *s)
+{
+    epg_reading_set_error(&s->values[td_value("is-tcpip-port")], 1234, "100%% of %1, \\ and a\ttab");
+}
+static void setting_no_text(epg_snapshot *s)
+{
+    epg_reading_set_error(&s->settings[EPG_SET_REMINDER_MINUTES], 317, NO_TEXT);
+}
 static void key_missing(epg_snapshot *s) { s->keys[key_of("ab-rpctcpport")].state = EPG_KEY_MISSING; }
 static void bad_setting(epg_snapshot *s) { td_dword(&s->settings[EPG_SET_REMINDER_MINUTES], 99999); }
 static void dc_conflict(epg_snapshot *s)
@@ -136,6 +162,11 @@ static const contract_case contract[] = {
       { IS_KEY, "5", DENIED, NULL } },
     { "1300 value unreadable", 0, nothing, value_denied, EPG_EV_KEY_UNWATCHABLE,
       { IS_TCP, "5", DENIED, NULL } },
+    { "1300 key unreadable, the error text holds %1", 0, nothing, key_bad_image,
+      EPG_EV_KEY_UNWATCHABLE, { IS_KEY, "193", BAD_IMAGE_SHOWN, NULL } },
+    { "1300 value unreadable, the error text holds %%, a backslash and a tab", 0,
+      nothing, value_percents, EPG_EV_KEY_UNWATCHABLE,
+      { IS_TCP, "1234", "100\\x25\\x25 of \\x251, \\x5C and a\\x09tab", NULL } },
     { "1301 key readable again", 0, key_denied, conflict, EPG_EV_KEY_WATCHED,
       { IS_KEY, NULL } },
     { "1310 key missing", 0, nothing, key_missing, EPG_EV_KEY_MISSING, { AB_KEY, NULL } },
@@ -160,6 +191,11 @@ static const contract_case contract[] = {
       EPG_EV_NOT_RECOMMENDED_CLEARED, { RPC_TCP, "6100", NULL } },
     { "1002 setting invalid", 0, nothing, bad_setting, EPG_EV_SETTING_INVALID,
       { "ReminderMinutes", "99999", "99999 is outside the allowed range 0 to 10080",
+        "0 (no reminders)", NULL } },
+    { "1002 setting unreadable, the error text holds %1 and %2", 0, nothing,
+      setting_no_text, EPG_EV_SETTING_INVALID,
+      { "ReminderMinutes", "unreadable (error 317)",
+        "the value could not be read: " NO_TEXT_SHOWN " (error 317)",
         "0 (no reminders)", NULL } },
 };
 
