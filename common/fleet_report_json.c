@@ -1,7 +1,7 @@
 /* The JSON report over many computers: an envelope (schema
  * exchportguard-fleet/1, docs/check-json.md "Many computers") holding each
  * computer's exchportguard-check/1 report unchanged. */
-#include "fleet_report.h"
+#include "fleet_renderers.h"
 
 #include "report.h"
 

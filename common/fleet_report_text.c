@@ -1,10 +1,11 @@
 /* The text report over many computers: a verdict line per computer, the
  * port map (computers by value, the table a firewall team needs), then
  * every finding of every computer with its remedy, and the notes. */
-#include "fleet_report.h"
+#include "fleet_renderers.h"
 
 #include <string.h>
 
+#include "fleet_cells.h"
 #include "report.h"
 #include "wording.h"
 

@@ -1,8 +1,8 @@
 /* The monitor, driven as the engine drives it, under a fake clock:
  *   - every raise and clear of the event contract, its insertion strings
- *     compared in full and by position (issue 13 item 2);
- *   - unreadable is unknown, not clear (issue 9 item 3);
- *   - settings apply at once (item 4), the flood limit by severity (item 5);
+ *     compared in full and by position;
+ *   - unreadable is unknown, not clear (docs/events.md);
+ *   - settings apply at once, the flood limit by severity;
  *   - coalescing, first-seen times, netsh, the retry back-off, idleness. */
 #include <stdlib.h>
 #include <string.h>
@@ -148,7 +148,7 @@ static const contract_case contract[] = {
       { IS_TCP, "\"6100\"", NULL } },
     { "1201 value gone", 0, bad_value, nothing, EPG_EV_VALUE_USABLE,
       { IS_TCP, "absent", NULL } },
-    /* Issue 11: the range says once that Windows before 6.0 has no
+    /* The range says once that Windows before 6.0 has no
      * exclusion ranges, and the cure is the last string. */
     { "1210 in the dynamic range", 1, legacy_range, in_range, EPG_EV_IN_DYNAMIC_RANGE,
       { IS_TCP, "3000", "1025", "5000",
@@ -171,7 +171,7 @@ static const contract_case contract[] = {
       { IS_KEY, NULL } },
     { "1310 key missing", 0, nothing, key_missing, EPG_EV_KEY_MISSING, { AB_KEY, NULL } },
     { "1311 key created", 0, key_missing, nothing, EPG_EV_KEY_CREATED, { AB_KEY, NULL } },
-    /* Issue 11's rules through the same monitor, strings by position. */
+    /* The DC and range rules through the same monitor, strings by position. */
     { "1104 domain controller conflict", 0, dc_apart, dc_conflict, EPG_EV_DC_CONFLICT,
       { "50000", NTDS_TCP, NTDS_COMP, NETLOGON_TCP, NETLOGON_COMP, NULL } },
     { "1105 domain controller conflict cleared", 0, dc_conflict, dc_apart,
@@ -263,7 +263,7 @@ static void start_stop_reminder_and_suppressed(void)
     CHECK_INT(r.id[0], EPG_EV_STARTED);
     CHECK_INT(r.nstrings[0], 3);
     CHECK_STR(r.s[0][0], "9.8.7");
-    CHECK_STR(r.s[0][1], "14");     /* issue 11: fourteen watched values */
+    CHECK_STR(r.s[0][1], "14");     /* fourteen watched values (common/catalogue.c) */
     CHECK_CONTAINS(r.s[0][2], IS_TCP " = 6100 (REG_DWORD)");
     CHECK_INT(r.id[1], EPG_EV_CONFLICT);
     /* The first-seen time is the first check's, not the reminder's. */
@@ -304,7 +304,7 @@ static void start_stop_reminder_and_suppressed(void)
     world_free(&w);
 }
 
-/* Issue 9 item 5: at start, 1000, then raises by severity, then 1103. */
+/* At start, 1000, then raises by severity, then 1103 (docs/events.md). */
 static void start_order(void)
 {
     static rec r;
@@ -332,7 +332,7 @@ static void unreadable_key_keeps_the_conflict(void)
     world_check(&w);
     CHECK_STR(rec_ids(&r), "1100");
     rec_reset(&r);
-    /* Issue 9 defect 3: no 1101, no 1103 while the key cannot be read. */
+    /* No 1101, no 1103 while the key cannot be read: unreadable proves nothing. */
     deny_key(w.snap, is);
     world_check(&w);
     CHECK_STR(rec_ids(&r), "1300");
@@ -394,7 +394,7 @@ static void unreadable_value_keeps_its_findings(void)
     world_free(&w);
 }
 
-/* The same for the per-value rules of issue 11: a port below 1024 (1220)
+/* The same for the per-value range rules: a port below 1024 (1220)
  * or below 5000 (1222) is not over (1221, 1223) because the value cannot
  * be read; only data that proves it over clears it. */
 static void unreadable_value_keeps_its_range_findings(void)
@@ -550,7 +550,7 @@ static void coalescing_reads_what_changed(void)
     world_free(&w);
 }
 
-/* Issue 9 defect 4: 60 s, then back to the 200 ms default. */
+/* A changed CoalesceMilliseconds applies at once: 60 s, then back to the 200 ms default. */
 static void shorter_window_applies_at_once(void)
 {
     static rec r;
@@ -626,7 +626,7 @@ static void flood_limit_applies_at_once(void)
     world_free(&w);
 }
 
-/* Issue 9 defect 5: limit 1, a conflict at start, three keys absent. */
+/* The flood limit at start: limit 1, a conflict, three keys absent. */
 static void flood_limit_by_severity(void)
 {
     static rec r;
@@ -752,7 +752,7 @@ static void netsh_is_asked_when_due(void)
     world_free(&w);
 }
 
-/* Issue 11: the TCP table is wanted after every check and every
+/* Who holds the ports: the TCP table is wanted after every check and every
  * ListenerCheckMinutes, read when the registry is quiet, at most once a
  * second; what it shows is published without counting as a check. */
 static void listeners_when_quiet(void)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The state-equivalence oracle (issue 9 item 6): random sequences of value
+"""The state-equivalence oracle: random sequences of value
 writes, bad data, key and ancestor deletes and re-creates, ACL denials and
 restores, and settings flips, against the installed service under Wine.
 
@@ -10,7 +10,8 @@ the verdict of `exchportguard check --json` at that moment:
     unreadable key or value that involves no unreadable value;
   * those that involve values under a key denied from before the burst to
     its end kept the state they had at the last comparison, unless the
-    readable value of a conflict left the port (item 3);
+    readable value of a conflict left the port (docs/events.md: data that
+    could not be read is no verdict);
   * the keys reported missing (1310 not followed by 1311) are the keys
     check finds missing;
   * the last word on "no port conflicts" (1103 after the last 1100) holds
@@ -150,7 +151,7 @@ def verdict(js):
             unreadable_values |= {v["path"] for v in js["values"]
                                   if v["path"].startswith(k["path"] + "\\")}
     # Keys whose absence the service does not report (1310): its own
-    # settings, and the domain controller keys (issue 11: compared only
+    # settings, and the domain controller keys (compared only
     # when present).
     quiet = (r"\ExchPortGuard\Parameters", r"\NTDS\Parameters",
              r"\Netlogon\Parameters", r"\NtFrs\Parameters")
@@ -189,7 +190,8 @@ try:
         # Keys unreadable at the last comparison and not allowed since stay
         # denied all burst long (nothing can be written or deleted under a
         # denied key): the service could read nothing there, so what
-        # involves their values must keep the state it had then (item 3).
+        # involves their values must keep the state it had then
+        # (docs/events.md: data that could not be read is no verdict).
         stable = {p for p in prev_unreadable_keys
                   if p[len(HKLM_SERVICES) + 1:] not in allowed}
         pfx.script(REGTOOL, lines, "burst%d.txt" % burst)
