@@ -275,8 +275,9 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
         n = 3;
         if (raise) {
             char how[96];
-            epg_buf_puts(&s[3], epg_proc_image(&ctx->snap->tcp, f->data_hash));
-            epg_buf_puts(&s[4], epg_proc_services(&ctx->snap->tcp, f->data_hash));
+            /* Names from the system: a file name may hold a '%'. */
+            epg_text_escape(epg_proc_image(&ctx->snap->tcp, f->data_hash), &s[3]);
+            epg_text_escape(epg_proc_services(&ctx->snap->tcp, f->data_hash), &s[4]);
             epg_holding_describe(&ctx->snap->tcp, f->data_hash, f->port, how,
                                  sizeof how);
             epg_buf_puts(&s[5], how);
