@@ -41,15 +41,21 @@ static size_t key_of(const char *value_id)
 
 /* The key cannot be opened: error 5 on the key and on each of its values,
  * as the shell records it. */
-static void deny_key(epg_snapshot *s, size_t k)
+/* Key k and every value read under it fail with code and text. */
+static void fail_key(epg_snapshot *s, size_t k, uint32_t code, const char *text)
 {
     epg_read_item plan[EPG_READ_PLAN_MAX];
     size_t n = epg_snapshot_plan(s, plan), i;
 
-    epg_key_status_set(&s->keys[k], EPG_KEY_ERROR, 5, DENIED);
+    epg_key_status_set(&s->keys[k], EPG_KEY_ERROR, code, text);
     for (i = 0; i < n; i++)
         if (plan[i].key == k)
-            epg_reading_set_error(plan[i].slot, 5, DENIED);
+            epg_reading_set_error(plan[i].slot, code, text);
+}
+
+static void deny_key(epg_snapshot *s, size_t k)
+{
+    fail_key(s, k, 5, DENIED);
 }
 
 static void allow_key(epg_snapshot *s, size_t k)
@@ -96,17 +102,7 @@ static void value_denied(epg_snapshot *s)
 {
     epg_reading_set_error(&s->values[td_value("is-tcpip-port")], 5, DENIED);
 }
-static void key_bad_image(epg_snapshot *s)
-{
-    size_t k = key_of("is-tcpip-port");
-    epg_read_item plan[EPG_READ_PLAN_MAX];
-    size_t n = epg_snapshot_plan(s, plan), i;
-
-    epg_key_status_set(&s->keys[k], EPG_KEY_ERROR, 193, BAD_IMAGE);
-    for (i = 0; i < n; i++)
-        if (plan[i].key == k)
-            epg_reading_set_error(plan[i].slot, 193, BAD_IMAGE);
-}
+static void key_bad_image(epg_snapshot *s) { fail_key(s, key_of("is-tcpip-port"), 193, BAD_IMAGE); }
 static void value_percents(epg_snapshot *s)
 {
     epg_reading_set_error(&s->values[td_value("is-tcpip-port")], 1234, "100%% of %1, \\ and a\ttab");
