@@ -245,7 +245,7 @@ int check_many(int argc, WCHAR **argv)
     epg_fleet fleet;
     epg_buf err, out, html;
     char **files = NULL;
-    size_t i, done = 0, first_remote, file_count = 0;
+    size_t i, done = 0, first_remote, file_count = 0, readers_left = 0;
     int code = EXIT_USAGE, rc;
 
     memset(&a, 0, sizeof a);
@@ -284,8 +284,9 @@ int check_many(int argc, WCHAR **argv)
         read_export(&fleet.items[i], a.reg[i], &a);
         progress(NULL, ++done, fleet.count, &fleet.items[i]);
     }
-    remote_pool_run(&fleet, first_remote, a.parallel, a.timeout_s * 1000u,
-                    remote_read, progress, NULL, done);
+    readers_left = remote_pool_run(&fleet, first_remote, a.parallel,
+                                   a.timeout_s * 1000u, remote_read, progress,
+                                   NULL, done);
     code = epg_fleet_render(&fleet, &a, &html, &out);
     if (a.html && write_html(a.html, &html))
         code = EXIT_USAGE;
@@ -304,5 +305,6 @@ out:
     epg_buf_free(&err);
     epg_buf_free(&out);
     epg_buf_free(&html);
+    remote_pool_exit(readers_left, code);
     return code;
 }

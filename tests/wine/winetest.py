@@ -69,7 +69,7 @@ def native_cli(host, exe, source, work):
 def hold_port(host, exe, port, work):
     """Starts tests/tools/holdport.exe (exe, as installed in host) listening
     on port and returns the process once it listens: a real Windows program
-    on a pinned port (issue 11).  The caller kills it."""
+    on a pinned port (the holder check, docs/events.md 1240).  The caller kills it."""
     out = os.path.join(work, "holdport-%d.out" % port)
     proc = host.popen([exe, str(port), "120"], out, out + ".err")
     want = "listening %d" % port
