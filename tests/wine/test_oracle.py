@@ -37,7 +37,6 @@ script creates and deletes a subkey beside the key, the change the service
 looks again on.  Each seed is printed; --seed repeats it (several --seed
 run one after another, each in a fresh prefix).
 """
-import argparse
 import json
 import os
 import random
@@ -48,13 +47,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from oracle_state import involves, reported, verdict  # noqa: E402
-from winetest import (HKLM_SERVICES, OWN, Prefix, check, finish,  # noqa: E402
+from winetest import (arg_parser, HKLM_SERVICES, OWN, Prefix, check, finish,  # noqa: E402
                       native_cli, require, settle)
 
-ap = argparse.ArgumentParser()
-for a in ("--exe", "--template", "--work", "--tools", "--source"):
-    ap.add_argument(a)
-ap.add_argument("--msi", action="append", default=[])
+ap = arg_parser()
 ap.add_argument("--steps", type=int, default=200, help="steps per seed")
 ap.add_argument("--bursts", type=int, default=20, help="bursts per seed")
 ap.add_argument("--seed", type=int, action="append", default=[],

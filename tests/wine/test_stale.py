@@ -34,7 +34,6 @@ restored between the service's failed open and its widened watch was lost
 until that retry.  --reps sets the count (500 in scripts/test.sh and the
 bench); every miss is printed with its steps.
 """
-import argparse
 import os
 import random
 import struct
@@ -43,13 +42,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from oracle_state import reported  # noqa: E402
-from winetest import (HKLM_SERVICES, OWN, SA, Prefix, check, finish,  # noqa: E402
+from winetest import (arg_parser, HKLM_SERVICES, OWN, SA, Prefix, check, finish,  # noqa: E402
                       path, require, settle)
 
-ap = argparse.ArgumentParser()
-for a in ("--exe", "--template", "--work", "--tools", "--source"):
-    ap.add_argument(a)
-ap.add_argument("--msi", action="append", default=[])
+ap = arg_parser()
 ap.add_argument("--reps", type=int, default=500)
 ap.add_argument("--seed", type=int, default=None)
 args = ap.parse_args()

@@ -623,6 +623,12 @@ def path(key, value=None):
 
 
 def common_args(argv=None):
+    return arg_parser().parse_args(argv)
+
+
+def arg_parser():
+    """The options every end-to-end test takes (tests/wine/CMakeLists.txt),
+    for a test to add its own to."""
     import argparse
     ap = argparse.ArgumentParser()
     ap.add_argument("--exe", required=True, help="exchportguard.exe")
@@ -634,7 +640,7 @@ def common_args(argv=None):
     ap.add_argument("--msi", action="append", default=[], help="MSI files")
     ap.add_argument("--tools", help="directory of test tools (*.exe)")
     ap.add_argument("--source", help="source tree")
-    return ap.parse_args(argv)
+    return ap
 
 
 def open_host(args):
