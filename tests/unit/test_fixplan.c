@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_args.h"
+#include "fix_report.h"
 #include "fixplan.h"
 #include "fixprop.h"
 #include "testdata.h"
@@ -274,6 +276,91 @@ static void nothing_to_fix(void)
     done(&s, &ev, &p);
 }
 
+static int parse_fix(int argc, char **argv, epg_check_args *a, epg_buf *err)
+{
+    epg_buf_clear(err);
+    epg_check_args_free(a);
+    return epg_fix_args_parse(argc, argv, a, err);
+}
+
+static void fix_arguments(void)
+{
+    char *apply[] = { "--apply", "--undo", "u.reg", "--yes" };
+    char *plan[] = { "--reg", "a.reg", "--plan", "p.reg", "--json" };
+    char *no_undo[] = { "--apply" };
+    char *remote_apply[] = { "--apply", "--undo", "u.reg", "--reg", "a.reg" };
+    char *plan_many[] = { "--reg", "a.reg", "b.reg", "--plan", "p.reg" };
+    char *csv[] = { "--reg", "a.reg", "--csv" };
+    char *check_apply[] = { "--apply" };
+    char *yes_alone[] = { "--yes" };
+    epg_check_args a;
+    epg_buf err;
+
+    memset(&a, 0, sizeof a);
+    epg_buf_init(&err);
+    CHECK_INT(parse_fix(4, apply, &a, &err), 0);
+    CHECK(a.apply && a.yes && !a.many);
+    CHECK_STR(a.undo_file, "u.reg");
+    CHECK_INT(parse_fix(5, plan, &a, &err), 0);
+    CHECK_STR(a.plan_file, "p.reg");
+    CHECK(a.many && !a.apply && a.format == EPG_OUT_JSON);
+    CHECK_INT(parse_fix(1, no_undo, &a, &err), -1);
+    CHECK_CONTAINS(epg_buf_str(&err), "--apply needs --undo FILE");
+    CHECK_INT(parse_fix(5, remote_apply, &a, &err), -1);
+    CHECK_CONTAINS(epg_buf_str(&err), "--apply changes this computer's registry");
+    CHECK_INT(parse_fix(5, plan_many, &a, &err), -1);
+    CHECK_CONTAINS(epg_buf_str(&err), "--plan writes one computer's changes");
+    CHECK_INT(parse_fix(3, csv, &a, &err), -1);
+    CHECK_CONTAINS(epg_buf_str(&err), "unknown option \"--csv\"");
+    CHECK_INT(parse_fix(1, yes_alone, &a, &err), -1);
+    CHECK_CONTAINS(epg_buf_str(&err), "--yes goes with --apply");
+    /* check takes none of fix's options. */
+    epg_buf_clear(&err);
+    epg_check_args_free(&a);
+    CHECK_INT(epg_check_args_parse(1, check_apply, &a, &err), -1);
+    CHECK_CONTAINS(epg_buf_str(&err), "unknown option \"--apply\"");
+    epg_check_args_free(&a);
+    epg_buf_free(&err);
+}
+
+/* The plan and undo files: REGEDIT5 text, the new data with the value's
+ * type, the old data exactly, a deletion line for an absent value, and
+ * UTF-16LE with a byte order mark. */
+static void registry_files(void)
+{
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_fix_plan p;
+    epg_buf t, b;
+
+    td_snapshot(&s);
+    range_check(&s, 0);
+    td_port(&s, "is-rpchttp-port", 6001);
+    td_string(&s.values[td_value("is-tcpip-port")], EPG_REG_EXPAND_SZ, "6001");
+    td_port(&s, "ab-rpctcpport", 6004);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    CHECK_INT(p.count, 2);
+    epg_buf_init(&t);
+    epg_buf_init(&b);
+    epg_fix_reg_text(&s, &p, 0, &t);
+    CHECK_STR(epg_buf_str(&t), "Windows Registry Editor Version 5.00\n\n"
+              "; ExchPortGuard fix: the proposed changes\n\n"
+              "[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\MSExchangeIS"
+              "\\ParametersSystem]\n\"TCP/IP Port\"=hex(2):35,00,30,00,30,00,31,00,00,00\n\n"
+              "[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\MSExchangeAB"
+              "\\Parameters]\n\"NspiHttpPort\"=dword:0000138a\n\n");
+    epg_buf_clear(&t);
+    epg_fix_reg_text(&s, &p, 1, &t);
+    CHECK_CONTAINS(epg_buf_str(&t), "\"TCP/IP Port\"=hex(2):36,00,30,00,30,00,31,00,00,00\n");
+    CHECK_CONTAINS(epg_buf_str(&t), "\"NspiHttpPort\"=-\n");
+    epg_reg_file_utf16("W\n", &b);
+    CHECK_INT(b.len, 8);
+    CHECK(memcmp(b.p, "\xFF\xFEW\0\r\0\n\0", 8) == 0);
+    epg_buf_free(&t);
+    epg_buf_free(&b);
+    done(&s, &ev, &p);
+}
+
 /* xorshift64*: the same 100,000 snapshots on every run and platform. */
 static unsigned next_byte(void *ctx)
 {
@@ -327,6 +414,8 @@ int main(void)
     RUN(no_port_qualifies);
     RUN(unreadable_plans_nothing);
     RUN(nothing_to_fix);
+    RUN(fix_arguments);
+    RUN(registry_files);
     RUN(property_random_snapshots);
     return tt_summary("test_fixplan");
 }
