@@ -272,12 +272,12 @@ void epg_fix_describe(const epg_evaluation *ev, const epg_fix_change *c, epg_buf
     else
         epg_buf_printf(out, "; %u is the lowest port above 5000 (the analyzer's "
                        "\"a unique value just above 5000\")", (unsigned)c->new_port);
+    /* "that no watched value uses[, nobody holds][ and lies outside ...]" */
     epg_buf_puts(out, " that no watched value uses");
-    if (ev->listeners_checked || ev->range_checked)
-        epg_buf_puts(out, ev->listeners_checked && ev->range_checked ? ", nobody holds and "
-                     : ev->listeners_checked ? " and nobody holds" : " and");
+    if (ev->listeners_checked)
+        epg_buf_puts(out, ev->range_checked ? ", nobody holds" : " and nobody holds");
     if (ev->range_checked)
-        epg_buf_printf(out, " lies outside the dynamic port range %u-%u and every "
+        epg_buf_printf(out, " and that lies outside the dynamic port range %u-%u and every "
                        "exclusion range", (unsigned)ev->range.start, (unsigned)ev->range.end);
 }
 
