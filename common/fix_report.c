@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "codepage.h"
+#include "fleet_report.h"
 #include "report.h"
 
 epg_fix_result epg_fix_plan_computer(const epg_computer *c, epg_fix_plan *p)
@@ -145,13 +146,7 @@ static void json_computer(const epg_computer *c, const epg_fix_plan *p, epg_buf 
     size_t i;
     epg_buf svc;
 
-    epg_buf_puts(out, "    {\"name\": ");
-    epg_json_string(out, c->name);
-    epg_buf_puts(out, ", \"source\": ");
-    if (c->source)
-        epg_json_string(out, c->source);
-    else
-        epg_buf_puts(out, "null");
+    epg_computer_json_head(c, out);
     epg_buf_printf(out, ", \"exit_code\": %d, \"result\": \"%s\", \"reason\": ",
                    epg_fix_exit(p), result_token(p));
     if (p->result != EPG_FIX_OK)
@@ -184,14 +179,7 @@ static void json_computer(const epg_computer *c, const epg_fix_plan *p, epg_buf 
     }
     epg_buf_free(&svc);
     epg_buf_puts(out, "],\n     \"report\": ");
-    if (c->state == EPG_COMPUTER_READ) {
-        size_t before = out->len;
-        epg_report_json(&c->snap, &c->ev, out);
-        if (out->len > before && out->p[out->len - 1] == '\n')
-            out->p[--out->len] = '\0';
-    } else {
-        epg_buf_puts(out, "null");
-    }
+    epg_computer_json_report(c, out);
     epg_buf_putc(out, '}');
 }
 
