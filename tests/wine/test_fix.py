@@ -223,6 +223,27 @@ try:
           "exit 3, the key and the Win32 error (%r)" % r)
     require(pfx.run(REGTOOL, "allow", IS[5:]).rc == 0, "IS key writable again")
     check(dump() == before and not os.path.exists(undo_unix), "nothing written, no undo file")
+
+    print("fix --reg on the Windows build: the plan per export, --apply refused")
+    reset()
+    for name, extra in (("EX01", ""), ("EX02", "\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControl"
+                                        "Set\\Services\\MSExchangeSA\\Parameters]\r\n"
+                                        "\"HTTP Port\"=dword:00001389\r\n")):
+        with open(os.path.join(pfx.tmp, name + ".reg"), "wb") as f:
+            f.write(("\ufeffWindows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\"
+                     "SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\ParametersSystem]\r\n"
+                     "\"TCP/IP Port\"=dword:00001771\r\n\"Rpc/HTTP Port\"=dword:00001771\r\n" +
+                     extra).encode("utf-16-le"))
+    r = pfx.run(EXE, "fix", "--reg", pfx.tmp_win + "\\EX01.reg", pfx.tmp_win + "\\EX02.reg",
+                "--os", "10.0")
+    check(r.rc == 1 and "EX01: 1 change(s) proposed" in r.out and
+          "EX02: 1 change(s) proposed" in r.out and r.out.count("to 5001 (REG_DWORD)") == 1 and
+          r.out.count("to 5002 (REG_DWORD)") == 1,
+          "each export planned alone: 5001 on EX01, 5002 on EX02 where 5001 is taken (%r)" % r)
+    check(dump() == {k: None for k in KEYS}, "fix --reg touches this computer's registry not")
+    r = pfx.run(EXE, "fix", "--reg", pfx.tmp_win + "\\EX01.reg", "--apply", "--undo", "u.reg")
+    check(r.rc == 3 and "--apply changes this computer's registry" in r.err,
+          "--apply with --reg is a usage error (%r)" % r)
 finally:
     pass
 
