@@ -275,8 +275,9 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
         n = 3;
         if (raise) {
             char how[96];
-            epg_buf_puts(&s[3], epg_proc_image(&ctx->snap->tcp, f->data_hash));
-            epg_buf_puts(&s[4], epg_proc_services(&ctx->snap->tcp, f->data_hash));
+            /* Names from the system: a file name may hold a '%'. */
+            epg_text_escape(epg_proc_image(&ctx->snap->tcp, f->data_hash), &s[3]);
+            epg_text_escape(epg_proc_services(&ctx->snap->tcp, f->data_hash), &s[4]);
             epg_holding_describe(&ctx->snap->tcp, f->data_hash, f->port, how,
                                  sizeof how);
             epg_buf_puts(&s[5], how);
@@ -291,7 +292,8 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
             const char *text;
             epg_unreadable_error(ctx->snap, f, &code, &text);
             epg_buf_printf(&s[1], "%lu", (unsigned long)code);
-            epg_buf_puts(&s[2], text ? text : "no description is available for this error");
+            epg_text_escape(text ? text : "no description is available for this error",
+                            &s[2]);
             n = 3;
         }
         break;
@@ -302,15 +304,23 @@ int epg_event_for(const epg_finding *f, int raise, const epg_event_ctx *ctx,
     case EPG_RULE_LISTENERS_UNREADABLE:
         if (raise) {
             const char *note = ctx->snap->tcp.note;
-            epg_buf_puts(&s[0], note ? note : "the TCP table was not read");
+            /* The note holds the system's error texts. */
+            epg_text_escape(note ? note : "the TCP table was not read", &s[0]);
             n = 1;
         }
         break;
     case EPG_RULE_SETTING_INVALID: {
         const epg_reading *r = &ctx->snap->settings[f->a];
+        epg_buf reason;
         epg_buf_puts(&s[0], epg_setting_defs[f->a].name);
         epg_data_show(r, EPG_SHOW_MAX, &s[1]);
-        epg_setting_reason(&ctx->eval->settings, f->a, r, &s[2]);
+        epg_buf_init(&reason);
+        /* An unreadable setting's reason holds the system's error text;
+         * the other reasons are the product's own words and numbers. */
+        epg_setting_reason(&ctx->eval->settings, f->a, r, &reason);
+        epg_text_escape(epg_buf_str(&reason), &s[2]);
+        s[2].oom |= reason.oom;
+        epg_buf_free(&reason);
         epg_buf_puts(&s[3], epg_setting_defs[f->a].default_text);
         n = 4;
         break;
@@ -387,6 +397,6 @@ int epg_event_lost(uint32_t count, int64_t first, int64_t last, uint32_t error,
     epg_format_utc(first, &s[1]);
     epg_format_utc(last, &s[2]);
     epg_buf_printf(&s[3], "%lu", (unsigned long)error);
-    epg_buf_puts(&s[4], error_text ? error_text : "");
+    epg_text_escape(error_text ? error_text : "", &s[4]);
     return finish(e, EPG_EV_EVENTS_LOST, s, 5);
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "codepage.h"
-#include "fleet_report.h"
+#include "fleet_renderers.h"
 #include "report.h"
 
 epg_fix_result epg_fix_plan_computer(const epg_computer *c, epg_fix_plan *p)

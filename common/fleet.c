@@ -165,12 +165,22 @@ int epg_computer_verdict(const epg_computer *c)
 
 const char *epg_computer_verdict_name(const epg_computer *c)
 {
-    if (c->state == EPG_COMPUTER_TIMED_OUT)
-        return "timed-out";
+    if (c->state == EPG_COMPUTER_TIMED_OUT || c->state == EPG_COMPUTER_NOT_ATTEMPTED)
+        return epg_computer_state_name(c);
     switch (epg_computer_verdict(c)) {
     case EPG_EXIT_CLEAN: return "clean";
     case EPG_EXIT_WARNINGS: return "warnings";
     case EPG_EXIT_CONFLICT: return "conflict";
+    default: return "unreadable";
+    }
+}
+
+const char *epg_computer_state_name(const epg_computer *c)
+{
+    switch (c->state) {
+    case EPG_COMPUTER_READ: return "read";
+    case EPG_COMPUTER_TIMED_OUT: return "timed-out";
+    case EPG_COMPUTER_NOT_ATTEMPTED: return "not-attempted";
     default: return "unreadable";
     }
 }

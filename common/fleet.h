@@ -16,7 +16,10 @@
 typedef enum epg_computer_state {
     EPG_COMPUTER_READ = 0,      /* snap and ev hold its check */
     EPG_COMPUTER_UNREADABLE,    /* could not be read at all: error says why */
-    EPG_COMPUTER_TIMED_OUT      /* its reader did not finish in time */
+    EPG_COMPUTER_TIMED_OUT,     /* its reader did not finish in time */
+    EPG_COMPUTER_NOT_ATTEMPTED  /* never read: the readers that did not
+                                 * finish in time still hold every thread
+                                 * allowed (docs/fleet.md) */
 } epg_computer_state;
 
 typedef struct epg_computer {
@@ -68,8 +71,11 @@ void epg_computer_evaluate(epg_computer *c);
 
 /* One computer's exit code: its check's verdict, 3 when not read. */
 int epg_computer_verdict(const epg_computer *c);
-/* "clean", "warnings", "conflict", "unreadable", "timed-out". */
+/* "clean", "warnings", "conflict", "unreadable", "timed-out",
+ * "not-attempted". */
 const char *epg_computer_verdict_name(const epg_computer *c);
+/* How far c was read: "read", "unreadable", "timed-out", "not-attempted". */
+const char *epg_computer_state_name(const epg_computer *c);
 /* Whether c has a finding of severity error that is not about reading. */
 int epg_computer_has_error(const epg_computer *c);
 

@@ -4,8 +4,9 @@
  * notes: what an auditor attaches to a ticket.  It is well-formed XML as
  * well as HTML, and every text from a registry, a file name or a computer
  * name goes through esc(). */
-#include "fleet_report.h"
+#include "fleet_renderers.h"
 
+#include "fleet_cells.h"
 #include "report.h"
 #include "wording.h"
 

@@ -1,7 +1,7 @@
 /* The JSON report over many computers: an envelope (schema
  * exchportguard-fleet/1, docs/check-json.md "Many computers") holding each
  * computer's exchportguard-check/1 report unchanged. */
-#include "fleet_report.h"
+#include "fleet_renderers.h"
 
 #include "report.h"
 
@@ -61,9 +61,7 @@ static void json_computer(const epg_computer *c, epg_buf *out)
     epg_buf_printf(out, ", \"read_from\": \"%s\", \"state\": \"%s\", "
                    "\"exit_code\": %d, \"verdict\": \"%s\", \"error\": ",
                    c->source ? "export" : "remote-registry",
-                   c->state == EPG_COMPUTER_READ ? "read"
-                   : c->state == EPG_COMPUTER_TIMED_OUT ? "timed-out"
-                                                        : "unreadable",
+                   epg_computer_state_name(c),
                    epg_computer_verdict(c), epg_computer_verdict_name(c));
     if (c->state == EPG_COMPUTER_READ) {
         epg_buf_puts(out, "null");

@@ -1,10 +1,11 @@
 /* The text report over many computers: a verdict line per computer, the
  * port map (computers by value, the table a firewall team needs), then
  * every finding of every computer with its remedy, and the notes. */
-#include "fleet_report.h"
+#include "fleet_renderers.h"
 
 #include <string.h>
 
+#include "fleet_cells.h"
 #include "report.h"
 #include "wording.h"
 
@@ -92,10 +93,12 @@ static void findings(const epg_fleet *f, epg_buf *out)
     for (i = 0; i < f->count; i++) {
         const epg_computer *c = &f->items[i];
         if (c->state != EPG_COMPUTER_READ) {
-            epg_buf_printf(out, "  %s: ERROR    unreadable: the computer could "
-                           "not be %s: %s (error %lu). It has no verdict.\n",
-                           c->name, c->state == EPG_COMPUTER_TIMED_OUT
-                           ? "read in time" : "read",
+            epg_buf_printf(out, "  %s: ERROR    unreadable: the computer %s: "
+                           "%s (error %lu). It has no verdict.\n", c->name,
+                           c->state == EPG_COMPUTER_TIMED_OUT
+                           ? "could not be read in time"
+                           : c->state == EPG_COMPUTER_NOT_ATTEMPTED
+                           ? "was not attempted" : "could not be read",
                            c->error_text ? c->error_text : "unknown error",
                            (unsigned long)c->error);
             shown++;

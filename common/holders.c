@@ -125,12 +125,6 @@ const char *epg_proc_image(const epg_tcp_view *t, uint32_t pid)
     return p && p->image ? p->image : "unknown";
 }
 
-const char *epg_proc_services(const epg_tcp_view *t, uint32_t pid)
-{
-    const epg_proc_info *p = epg_tcp_view_proc(t, pid);
-
-    return p && p->services ? p->services : "none";
-}
 
 static int lower(int c)
 {
@@ -157,6 +151,25 @@ static int list_has(const char *list, const char *name)
         list = end ? end + 1 : NULL;
     }
     return 0;
+}
+
+/* Images that run many services in one process: svchost.exe (its
+ * purpose), lsass.exe (Netlogon, SamSs, KeyIso) and services.exe (the
+ * Event Log and Plug and Play before Windows Vista). */
+#define SHARED_SERVICE_IMAGES "svchost.exe;lsass.exe;services.exe"
+
+int epg_image_hosts_services(const char *image)
+{
+    return image && list_has(SHARED_SERVICE_IMAGES, image);
+}
+
+const char *epg_proc_services(const epg_tcp_view *t, uint32_t pid)
+{
+    const epg_proc_info *p = epg_tcp_view_proc(t, pid);
+
+    if (p && p->services)
+        return p->services;
+    return p && epg_image_hosts_services(p->image) ? EPG_SERVICES_UNTIED : "none";
 }
 
 int epg_holder_legitimate(size_t v, const epg_proc_info *p)

@@ -56,7 +56,22 @@ int epg_tcp_view_add_service(epg_tcp_view *t, uint32_t pid, const char *name);
 /* Appends to the note ("; "-separated). */
 void epg_tcp_view_note(epg_tcp_view *t, const char *text);
 const epg_proc_info *epg_tcp_view_proc(const epg_tcp_view *t, uint32_t pid);
-/* For wording: the image name or "unknown", the services or "none". */
+/* Whether image is a process that hosts many services (svchost.exe,
+ * lsass.exe, services.exe; ASCII case ignored): which of them holds a port
+ * can only be told from the service list. */
+int epg_image_hosts_services(const char *image);
+
+/* What epg_proc_services says of a shared service process none of whose
+ * services is in the list read.  The list is EnumServicesStatusExW's, and
+ * under the service's account (LocalService with a restricted SID) it
+ * leaves out every service whose security descriptor does not grant that
+ * account SERVICE_QUERY_STATUS (docs/windows-fidelity.md). */
+#define EPG_SERVICES_UNTIED "not known: a process shared by several services, " \
+    "none of which is in the service list this account may read (a service " \
+    "that does not grant it SERVICE_QUERY_STATUS is left out)"
+
+/* For wording: the image name or "unknown"; the services, or "none", or
+ * EPG_SERVICES_UNTIED for a shared service process with none named. */
 const char *epg_proc_image(const epg_tcp_view *t, uint32_t pid);
 const char *epg_proc_services(const epg_tcp_view *t, uint32_t pid);
 

@@ -257,7 +257,7 @@ static int publish_state(epg_monitor *m, int64_t wall, uint64_t now)
     return epg_publish(&m->pub, &m->cur, &ctx, now, &m->sink);
 }
 
-/* Issue 11: after a check the TCP table is wanted; with the check switched
+/* Who holds the pinned ports (holders.h): after a check the TCP table is wanted; with the check switched
  * off, what was read stops counting at once (1241, 1005). */
 static void want_listeners(epg_monitor *m)
 {

@@ -53,7 +53,7 @@ typedef struct epg_monitor {
     uint64_t retry_at;          /* EPG_NO_DEADLINE when nothing to retry */
     uint32_t retry_ms;
     uint64_t checks;            /* evaluations, for statistics */
-    /* Issue 11: when the shell reads who holds which port (holders.h). */
+    /* When the shell reads who holds which port (holders.h). */
     epg_listen_sched listen;
     int listen_wanted;          /* read once the registry is quiet */
 } epg_monitor;
@@ -91,7 +91,7 @@ int epg_monitor_checked(epg_monitor *m, int64_t wall, uint64_t now);
 /* When epg_monitor_tick must run next, or EPG_NO_DEADLINE. */
 uint64_t epg_monitor_deadline(const epg_monitor *m);
 
-/* Issue 11: who holds the pinned ports.  After every check, and when the
+/* Who holds the pinned ports (KB 194952, holders.h).  After every check, and when the
  * ListenerCheckMinutes period ends, the monitor wants the TCP table read,
  * but only once the registry is quiet, so neither a change's events nor a
  * storm of changes waits for it:

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codepage.h"
+
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
@@ -279,18 +281,31 @@ typedef struct shower {
  * "%1" would be misread; written \x25 it cannot be.  '\\': so that every
  * backslash in shown data starts an escape, and "\x25" in the data itself
  * (written \x5Cx25) is told apart.  The same text goes to the event, the
- * check report and SCOM's suppression key (docs/events.md). */
-static void show_cp(shower *sh, uint32_t cp)
+ * check report and SCOM's suppression key (docs/events.md).  Returns the
+ * characters written (the display limit counts them). */
+static size_t escape_cp(epg_buf *out, uint32_t cp)
 {
     if (cp < 0x20 || cp == 0x7F || cp == '%' || cp == '\\') {
         char esc[8];
         snprintf(esc, sizeof esc, "\\x%02X", (unsigned)cp);
-        epg_buf_puts(&sh->tmp, esc);
-        sh->chars += 4;
-    } else {
-        epg_utf8_put(&sh->tmp, cp);
-        sh->chars++;
+        epg_buf_puts(out, esc);
+        return 4;
     }
+    epg_utf8_put(out, cp);
+    return 1;
+}
+
+static void show_cp(shower *sh, uint32_t cp)
+{
+    sh->chars += escape_cp(&sh->tmp, cp);
+}
+
+void epg_text_escape(const char *s, epg_buf *out)
+{
+    size_t n = strlen(s), i = 0;
+
+    while (i < n)
+        escape_cp(out, epg_utf8_next((const uint8_t *)s, n, &i));
 }
 
 static void show_text(shower *sh, const char *s)

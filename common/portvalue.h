@@ -70,6 +70,12 @@ void epg_port_reason(const epg_port_value *p, epg_buf *out);
  * (UTF-8 code points): 6001, "0x1771", 01 02 03, "a", "b", absent. */
 void epg_data_show(const epg_reading *r, size_t max_chars, epg_buf *out);
 
+/* Appends UTF-8 text s with the escapes of shown data (\xNN for control
+ * characters, '%' and '\\'): for text from the system, such as a Win32
+ * error text ("%1 is not a valid Win32 application."), placed into an
+ * event's insertion strings (docs/events.md). */
+void epg_text_escape(const char *s, epg_buf *out);
+
 /* Display limit the event contract sets for data in event 1200. */
 #define EPG_SHOW_MAX 256
 

@@ -51,35 +51,42 @@ sc failure %SVC% reset= 86400 actions= restart/60000/restart/60000//0 >nul
 if errorlevel 1 goto fail_failure
 
 rem Failure actions also when the service stops with an error, a restricted
-rem service SID and no privileges exist from Windows 6.0 on.  Older sc.exe
-rem versions lack these commands (as does Wine's); their query form tells
-rem whether this one has them.
-sc qfailureflag %SVC% >nul 2>&1
-if not errorlevel 1 goto set_failureflag
-echo Note: this sc.exe cannot set the failure actions flag (sc.exe has it from Windows 6.0 on); skipped.
-goto failureflag_done
-:set_failureflag
+rem service SID and no privileges exist from Windows 6.0 on, and only that
+rem sc.exe has failureflag, sidtype and privs.  The Windows version decides,
+rem as it does for "exchportguard install"; an unknown command's exit code
+rem is not a documented answer.  ver prints the version as its last word:
+rem "Microsoft Windows [Version 5.2.3790]" (Server 2003), "Microsoft Windows
+rem XP [Version 5.1.2600]", "Microsoft Windows [Version 10.0.17763.1]", and
+rem under Wine "Microsoft Windows 6.1.7601"; the major version is what comes
+rem before its first dot.  Only percent forms here: Wine's cmd neither
+rem splits a delayed expansion in a for list nor substitutes inside one
+rem (docs/wine.md item 16), and ver's line holds nothing cmd would parse.
+rem EXCHPORTGUARD_VER_TEXT, when set, stands for ver's line: only the tests
+rem set it (tests/wine/test_cmd_scripts.py), to feed Windows' own forms.
+set "VERLINE="
+for /f "delims=" %%l in ('ver') do set "VERLINE=%%l"
+if defined EXCHPORTGUARD_VER_TEXT set "VERLINE=%EXCHPORTGUARD_VER_TEXT%"
+if not defined VERLINE goto version_unknown
+for %%w in (%VERLINE%) do set "VERNUM=%%w"
+set "VERNUM=%VERNUM:]=%"
+set "OSMAJOR=%VERNUM:~0,2%"
+set "OSMAJOR=%OSMAJOR:.=%"
+set /a OSMAJOR=OSMAJOR
+if %OSMAJOR% GEQ 6 goto set_vista_settings
+if %OSMAJOR% EQU 0 goto version_unknown
+echo Note: Windows %VERNUM% is older than 6.0, so its sc.exe has no failureflag, sidtype or privs: the failure actions flag, the restricted service SID and the required privileges are skipped.
+goto vista_settings_done
+:version_unknown
+echo Note: the Windows version could not be read from ver ("%VERLINE%"); taken as older than 6.0: the failure actions flag, the restricted service SID and the required privileges are skipped.
+goto vista_settings_done
+:set_vista_settings
 sc failureflag %SVC% 1 >nul
 if errorlevel 1 goto fail_failureflag
-:failureflag_done
-
-sc qsidtype %SVC% >nul 2>&1
-if not errorlevel 1 goto set_sidtype
-echo Note: this sc.exe cannot set a service SID type (sc.exe has it from Windows 6.0 on); skipped.
-goto sidtype_done
-:set_sidtype
 sc sidtype %SVC% restricted >nul
 if errorlevel 1 goto fail_sidtype
-:sidtype_done
-
-sc qprivs %SVC% >nul 2>&1
-if not errorlevel 1 goto set_privs
-echo Note: this sc.exe cannot set required privileges (sc.exe has it from Windows 6.0 on); skipped.
-goto privs_done
-:set_privs
 sc privs %SVC% SeChangeNotifyPrivilege >nul
 if errorlevel 1 goto fail_privs
-:privs_done
+:vista_settings_done
 
 echo Registering the event source...
 reg add "%SOURCE%" /v EventMessageFile /t REG_EXPAND_SZ /d "!EXE!" /f >nul

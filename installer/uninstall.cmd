@@ -55,11 +55,21 @@ echo Removed the %SVC% event source.
 exit /b 0
 
 :query_state
-rem sc query prints SERVICE_NAME, TYPE, then "STATE : 4  RUNNING" (blank
-rem lines are skipped by for /f): the third word of the third line is the
-rem number.  Nothing here depends on the English words sc.exe prints.
+rem sc query prints SERVICE_NAME, TYPE, then "STATE : 4  RUNNING": the
+rem third word of the third line that is not blank is the number.  Windows'
+rem sc.exe prints a blank line first, Wine's does not, and whether for /f's
+rem skip= counts a blank line is not documented; so no skip=: every line
+rem for /f gives (it never gives a blank one) is counted here.  The number
+rem must be one of the seven states, or the state stays unknown.  Nothing
+rem here depends on the English words sc.exe prints.
 set "STATE="
-for /f "skip=2 tokens=3" %%a in ('sc query %SVC%') do if not defined STATE set "STATE=%%a"
+set "SCLINE=0"
+for /f "tokens=1-3" %%a in ('sc query %SVC%') do call :state_line "%%c"
+exit /b 0
+:state_line
+set /a SCLINE+=1
+if not "%SCLINE%"=="3" exit /b 0
+for %%s in (1 2 3 4 5 6 7) do if "%~1"=="%%s" set "STATE=%%s"
 exit /b 0
 
 :fail_stop

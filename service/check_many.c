@@ -313,8 +313,9 @@ int many_read(int argc, WCHAR **argv, int fix, many_set *m)
         read_export(&m->fleet.items[i], m->a.reg[i], &m->a);
         progress(NULL, ++done, m->fleet.count, &m->fleet.items[i]);
     }
-    remote_pool_run(&m->fleet, first_remote, m->a.parallel, m->a.timeout_s * 1000u,
-                    remote_read, progress, NULL, done);
+    m->readers_left = remote_pool_run(&m->fleet, first_remote, m->a.parallel,
+                                      m->a.timeout_s * 1000u, remote_read, progress,
+                                      NULL, done);
     epg_buf_free(&err);
     return 0;
 fail:
@@ -326,6 +327,7 @@ int check_many(int argc, WCHAR **argv)
 {
     many_set m;
     epg_buf out, html;
+    size_t readers_left;
     int code;
 
     epg_buf_init(&out);
@@ -340,8 +342,10 @@ int check_many(int argc, WCHAR **argv)
     if (code == EXIT_USAGE && out.oom)
         complain("exchportguard check: out of memory; the report is incomplete\n");
 out:
+    readers_left = m.readers_left;
     many_free(&m);
     epg_buf_free(&out);
     epg_buf_free(&html);
+    remote_pool_exit(readers_left, code);
     return code;
 }

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "fix_apply.h"
 #include "fix_report.h"
+#include "remote_pool.h"
 #include "winutil.h"
 
 /* The plan file: the changes of the one computer, or nothing when there is
@@ -39,7 +40,7 @@ int cmd_fix(int argc, WCHAR **argv)
     many_set m;
     epg_fix_plan *plans = NULL;
     epg_buf out;
-    size_t i;
+    size_t i, readers_left;
     int code, j;
 
     for (j = 0; j < argc; j++)
@@ -97,7 +98,9 @@ out:
     for (i = 0; plans && i < m.fleet.count; i++)
         epg_fix_plan_free(&plans[i]);
     free(plans);
+    readers_left = m.readers_left;
     many_free(&m);
     epg_buf_free(&out);
+    remote_pool_exit(readers_left, code);
     return code;
 }

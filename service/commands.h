@@ -33,6 +33,9 @@ typedef struct many_set {
     size_t file_count;
     epg_check_args a;
     epg_fleet fleet;
+    /* Remote readers still running (abandoned after --timeout): the
+     * command ends through remote_pool_exit(readers_left, code). */
+    size_t readers_left;
 } many_set;
 int many_read(int argc, WCHAR **argv, int fix, many_set *m);
 void many_free(many_set *m);

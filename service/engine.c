@@ -72,7 +72,7 @@ static DWORD wait_timeout(const engine *e, uint64_t now)
 {
     uint64_t d = epg_monitor_deadline(&e->m);
 
-    /* Issue 11: a wanted read of the TCP table only polls the handles, so
+    /* A wanted read of the TCP table (who holds the pinned ports) only polls the handles, so
      * it happens when nothing is pending (common/monitor.h). */
     if (epg_monitor_listeners_wanted(&e->m))
         return 0;
@@ -117,7 +117,7 @@ static DWORD engine_loop(engine *e)
             watcher_retry(&e->w, keys);
             read_and_check(e, keys);
         }
-        /* Issue 11: who holds the pinned ports, once the registry is quiet. */
+        /* Who holds the pinned ports, once the registry is quiet. */
         if (r == WAIT_TIMEOUT && epg_monitor_listeners_due(&e->m, now)) {
             tcptable_collect(epg_monitor_snapshot(&e->m));
             (void)epg_monitor_listeners_read(&e->m, wall_unix(), clock_ms());

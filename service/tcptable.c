@@ -110,6 +110,13 @@ static DWORD read_table(get_table_fn get, ULONG af, epg_tcp_view *t)
     return 0;
 }
 
+/* The running services with their process IDs.  The list holds only the
+ * services this account may query (SERVICE_QUERY_STATUS): under
+ * LocalService one whose security descriptor was narrowed is left out, and
+ * a shared process hosting only such services is named by its image alone;
+ * the core says so in the holder text (epg_proc_services, holders.h;
+ * docs/windows-fidelity.md).  Same call on Windows and Wine; Wine checks
+ * no access and lists every service. */
 static void read_services(epg_tcp_view *t)
 {
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ENUMERATE_SERVICE);

@@ -162,21 +162,52 @@ static void arm_security(watch_slot *s)
 }
 
 /* The key itself cannot be opened: widen its parent's watch to its subtree,
- * so an ACL repaired on the key (or the key re-created) is seen at once
- * where Windows signals it.  The parent is the key's parent, never higher. */
-static void widen_parent(watch_slot *s, size_t parent)
+ * so an ACL repaired on the key (or the key re-created or deleted) is seen
+ * at once where Windows signals it.  The parent is the key's parent, never
+ * higher.  Returns ERROR_SUCCESS once the widened watch is armed. */
+static LONG widen_parent(watch_slot *s, size_t parent)
 {
-    if (!s->level[parent])
-        return;
-    RegCloseKey(s->level[parent]);
-    ResetEvent(s->event[parent]);
-    if (open_level(s, parent, KEY_NOTIFY, &s->level[parent]) == ERROR_SUCCESS &&
-        RegNotifyChangeKeyValue(s->level[parent], TRUE, RETRY_FILTER,
-                                s->event[parent], TRUE) != ERROR_SUCCESS) {
+    HKEY wide;
+    LONG rc = open_level(s, parent, KEY_NOTIFY, &wide);
+
+    if (rc != ERROR_SUCCESS)
+        return rc;
+    /* Closing the narrow watch signals its event (RegNotifyChangeKeyValue
+     * documentation), and the reset also drops what it saw since it was
+     * armed: the caller must look at the key again after this returns. */
+    if (s->level[parent])
         RegCloseKey(s->level[parent]);
+    ResetEvent(s->event[parent]);
+    s->level[parent] = wide;
+    rc = RegNotifyChangeKeyValue(wide, TRUE, RETRY_FILTER, s->event[parent], TRUE);
+    if (rc != ERROR_SUCCESS) {
+        RegCloseKey(wide);
         s->level[parent] = NULL;
         ResetEvent(s->event[parent]);
     }
+    return rc;
+}
+
+/* After the key (level i) refused to open with error rc: widens the
+ * parent's watch, then opens the key once more.  Arm first, then look: an
+ * ACL repaired, or the key deleted, between the refused open and the
+ * widened watch signalled only the narrow watch that widen_parent reset
+ * (and Wine signals no ACL change at all, docs/wine.md item 15), so without
+ * this second look such a key stayed FAILED until the retry timer, minutes
+ * away once the back-off has grown.  Returns 1 when the key must be
+ * resolved again (it opens now, or fails differently, or the parent could
+ * not be watched), 0 when FAILED stands with the widened watch armed. */
+static int key_changed_while_widening(watch_slot *s, size_t i, LONG rc)
+{
+    HKEY probe;
+    LONG again;
+
+    if (widen_parent(s, i - 1) != ERROR_SUCCESS)
+        return 1;
+    again = open_level(s, i, KEY_NOTIFY | KEY_QUERY_VALUE, &probe);
+    if (again == ERROR_SUCCESS)
+        RegCloseKey(probe);
+    return again != rc;
 }
 
 /* Walks down from ...\Services, arming each level before opening the next:
@@ -194,6 +225,8 @@ static void resolve(watcher *w, watch_slot *s)
         LONG rc = ERROR_SUCCESS;
 
         close_slot(s);
+        s->state = WATCH_MISSING;   /* what the loop's end leaves, unless refused */
+        s->error = 0;
         for (i = 0; i < s->depth; i++) {
             REGSAM access = KEY_NOTIFY | (is_key_level(s, i) ? KEY_QUERY_VALUE : 0);
             rc = open_level(s, i, access, &s->level[i]);
@@ -224,14 +257,13 @@ static void resolve(watcher *w, watch_slot *s)
         }
         s->state = WATCH_FAILED;
         s->error = (DWORD)rc;
-        if (is_key_level(s, i) && i > 0)
-            widen_parent(s, i - 1);
+        if (is_key_level(s, i) && i > 0 && key_changed_while_widening(s, i, rc))
+            continue;
         return;
     }
-    /* The chain kept appearing and vanishing; what is armed sees the next
-     * change, and that settles it. */
-    s->state = WATCH_MISSING;
-    s->error = 0;
+    /* The chain kept appearing and vanishing (MISSING), or the key's access
+     * kept changing (FAILED, so the retry timer stays on it); what is armed
+     * sees the next change, and that settles it. */
 }
 
 void watcher_arm_all(watcher *w)

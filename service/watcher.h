@@ -33,7 +33,11 @@
  *            If the key itself failed, its parent's watch is widened to
  *            NAME | LAST_SET | SECURITY over the parent's subtree, so a
  *            repaired ACL or a re-created key is retried at once on
- *            Windows.  Either way the monitor retries FAILED keys on a
+ *            Windows; once that watch is armed the key is opened again,
+ *            since a repair between the refused open and the widened
+ *            watch is signalled to neither watch (the narrow parent watch
+ *            does not see a child's ACL, on Windows either).  Either way
+ *            the monitor retries FAILED keys on a
  *            back-off timer (watcher_retry), since Wine signals no ACL
  *            change and an ancestor that cannot be opened cannot be
  *            watched at all.

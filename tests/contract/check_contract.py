@@ -62,8 +62,8 @@ for eid, c in sorted(core.items()):
     check(1000 <= eid <= 1499 and (c["category"] == 2) == (1100 <= eid <= 1199) and
           (c["category"] == 3) == (1200 <= eid <= 1299),
           "%d lies in the range reserved for its kind (category %d)" % (eid, c["category"]))
-check(len(core) == 32, "the contract has the 16 events of the service issue, 1003 and the 15 of issue 11")
-# Reserved from issue 10 on: every event ID lies in the range of its kind,
+check(len(core) == 32, "the contract has 32 events: the service's life cycle, conflicts, values and keys, 1003 (events lost), and the holder, DC and range events")
+# Event IDs are reserved by range: every event ID lies in the range of its kind,
 # and the WEF subscription selects the ranges, not a list.
 RANGES = {(1000, 1099): "the service itself", (1100, 1199): "conflicts",
           (1200, 1299): "findings about one value", (1300, 1399): "keys",
@@ -301,7 +301,7 @@ if sub is not None:
     check("DC" in aces and "DD" in aces,
           "Domain Computers (DC) and Domain Controllers (DD) may forward (%s)" % sddl)
 
-# --- the catalogue's docs (issue 11: the docs table follows the catalogue) ---
+# --- the catalogue's docs (the docs table follows the catalogue) ---
 print("docs/exchange-ports.md, docs/check-json.md: the watched values")
 FAMILY = {"exchange-2003": "Exchange 2003", "exchange-2010": "Exchange 2010",
           "domain-controller": "domain controller"}

@@ -52,7 +52,7 @@ ALLOWED = {
         "WaitForMultipleObjects": W2K, "WaitForSingleObject": W2K,
         "WideCharToMultiByte": W2K, "WriteConsoleW": W2K, "WriteFile": W2K,
         "CreateToolhelp32Snapshot": W2K, "Process32FirstW": W2K,
-        # issue 11: iphlpapi.dll loaded by full path, GetExtendedTcpTable
+        # Who holds a pinned port: iphlpapi.dll loaded by full path, GetExtendedTcpTable
         # looked up in it (Windows Server 2003 SP1).
         "LoadLibraryW": W2K3,
         "Process32NextW": W2K,
@@ -83,7 +83,7 @@ ALLOWED = {
         "ConvertStringSecurityDescriptorToSecurityDescriptorW": W2K,
         "RegSetKeySecurity": W2K,
         "RegConnectRegistryW": W2K,     # check --computer (service/remote.c)
-        # issue 11: who holds a pinned port (service/tcptable.c); its page
+        # Who holds a pinned port (service/tcptable.c); its page
         # lists Windows Server 2003 (and a 64 KB limit on the buffer there).
         "EnumServicesStatusExW": W2K3,
         # Windows 2000 Server; the old deny-list named it by mistake, as the

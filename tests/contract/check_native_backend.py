@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""What can be tested here of the tests on real Windows (issue 10, item 14):
+"""What can be tested here of the tests on real Windows (a Windows CI run, .github/workflows/windows.yml):
 
   * the backend selection: wine unless native is asked for, and native
     refused off Windows and without administrator rights, by the function

@@ -13,7 +13,7 @@
  *   tag (0 absent, 1 unreadable, 2 present, 3 present but not read whole),
  *   type byte (0xFF: a type with no name), 16-bit length, bytes;
  * then the OS major version byte, and two 16-bit-length netsh texts;
- * then (issue 11) the OS minor version byte and a TCP table: a count byte,
+ * then the OS minor version byte and a TCP table: a count byte,
  * and per entry a 16-bit port, a PID byte (0: unknown), a state byte; PIDs
  * with an odd number get an image, every third a service. */
 #include <stddef.h>

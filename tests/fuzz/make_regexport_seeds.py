@@ -7,7 +7,7 @@ from real exports made with Wine's own `reg export`, in a private prefix:
 (EXE: the win64 exchportguard.exe, only to find nothing is missing;
 TEMPLATE: the win64 build's template prefix, build/win64/wine/template).
 Each seed is two bytes for the target (chunk size, code page; see
-fuzz_regexport.c) and the export file.  Planted first: the issue's conflict,
+fuzz_regexport.c) and the export file.  Planted first: the example conflict (IS TCP/IP Port and SA TCP/IP NSPI Port both 6001),
 every registry type through reg import, a Windows 2003 MaxUserPort and
 ReservedPorts, a second control set, and a REGEDIT4 file made by hand."""
 import os

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of fuzz_core (tests/fuzz/corpus); run it after
 changing the input format in fuzz_core.c.  The seeds are small structured
-inputs the fuzzer mutates from: the issue's example conflict, the Exchange
+inputs the fuzzer mutates from: the example conflict of docs/exchange-ports.md, the Exchange
 2010 values, every kind of bad data, a Windows 2003 range with
-ReservedPorts, netsh output, bad settings, and issue 11's defaults,
+ReservedPorts, netsh output, bad settings, and the effective defaults,
 domain-controller values, range rules, exclusions and TCP tables."""
 import os
 import struct

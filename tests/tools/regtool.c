@@ -17,9 +17,11 @@
  *       tabs: put<TAB>key<TAB>value<TAB>type<TAB>hex|fill<TAB>..., 
  *       delete<TAB>key<TAB>value, deletekey<TAB>key, deletetree<TAB>key
  *       (the key and everything under it, as "reg delete /f" does),
- *       createkey<TAB>key, sleep<TAB>ms; and, for random sequences where
- *       a step may meet a key that is gone or denied, tryput (put that may
- *       fail), deny<TAB>key and allow<TAB>key (may fail likewise).
+ *       createkey<TAB>key, sleep<TAB>ms, spin<TAB>microseconds (a busy
+ *       wait, finer than sleep); and, for random sequences where a step
+ *       may meet a key that is gone or denied, tryput (put that may fail),
+ *       deny<TAB>key, denyread<TAB>key (read denied, deletion allowed) and
+ *       allow<TAB>key (may fail likewise).
  *   regtool proc <image name>
  *       Prints "<pid> <handle count>" of the first process with that image
  *       name.
@@ -184,6 +186,20 @@ static int recreate(int argc, WCHAR **argv)
     return 0;
 }
 
+/* Busy-waits us microseconds: Sleep's granularity (a millisecond or more)
+ * is too coarse to place a step inside the service's reaction to the one
+ * before it. */
+static void spin_us(unsigned long us)
+{
+    LARGE_INTEGER f, t0, t;
+
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&t0);
+    do
+        QueryPerformanceCounter(&t);
+    while ((double)(t.QuadPart - t0.QuadPart) * 1e6 / (double)f.QuadPart < (double)us);
+}
+
 static int script(const WCHAR *file)
 {
     FILE *f = _wfopen(file, L"rb");
@@ -214,6 +230,11 @@ static int script(const WCHAR *file)
             (void)put(n - 1, fields + 1);
         } else if (!wcscmp(fields[0], L"deny") && n == 2) {
             (void)set_dacl(fields[1], L"D:(D;;KA;;;WD)");
+        } else if (!wcscmp(fields[0], L"denyread") && n == 2) {
+            /* Unreadable and unwatchable, yet deletable: KEY_READ is denied
+             * (query, enumerate, notify), DELETE is not, so the key can be
+             * deleted while the service cannot open it. */
+            (void)set_dacl(fields[1], L"D:(D;;KR;;;WD)(A;;KA;;;WD)");
         } else if (!wcscmp(fields[0], L"allow") && n == 2) {
             (void)set_dacl(fields[1], L"D:(A;;KA;;;WD)");
         } else if (!wcscmp(fields[0], L"delete") && n == 3) {
@@ -241,6 +262,8 @@ static int script(const WCHAR *file)
                 RegCloseKey(k);
         } else if (!wcscmp(fields[0], L"sleep") && n == 2) {
             Sleep((DWORD)wcstoul(fields[1], NULL, 10));
+        } else if (!wcscmp(fields[0], L"spin") && n == 2) {
+            spin_us(wcstoul(fields[1], NULL, 10));
         } else {
             fprintf(stderr, "regtool: script line %d not understood\n", lineno);
             rc = 1;

@@ -36,7 +36,9 @@ static uint32_t fake_write(void *ctx, const epg_event *e)
 
 static char *fake_text(uint32_t code)
 {
-    return epg_strdup(code == 1502 ? "The event log file is full." : "other");
+    return epg_strdup(code == 1502 ? "The event log file is full."
+                      : code == 193 ? "%1 is not a valid Win32 application."
+                      : code == 9999 ? "100%% full" : "other");
 }
 
 static void fake_free(fake_log *f)
@@ -155,11 +157,40 @@ static void report_refused(void)
     fake_free(&x.f);
 }
 
+/* The system's text goes into 1003 escaped as registry data is
+ * (docs/events.md): "%1" or "%%" in it would otherwise be taken by Event
+ * Viewer as an insertion of its own. */
+static void error_text_escaped(void)
+{
+    static const struct {
+        uint32_t code;
+        const char *shown;
+    } cases[] = {
+        { 193, "\\x251 is not a valid Win32 application." },
+        { 9999, "100\\x25\\x25 full" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture x;
+        setup(&x, fake_write);
+        x.f.fail_with = cases[i].code;
+        CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 1000), cases[i].code);
+        x.f.fail_with = 0;
+        CHECK_INT(epg_loss_emit(&x.l, &x.w, &x.e, 2000), 0);
+        CHECK_INT(x.f.ids[0], EPG_EV_EVENTS_LOST);
+        CHECK_INT(x.f.nstrings[0], 5);
+        CHECK_STR(x.f.strings[0][4], cases[i].shown);
+        fake_free(&x.f);
+    }
+}
+
 int main(void)
 {
     RUN(nothing_lost_nothing_said);
     RUN(lost_then_reported_once);
     RUN(report_written_event_refused);
     RUN(report_refused);
+    RUN(error_text_escaped);
     return tt_summary("test_eventloss");
 }

@@ -228,6 +228,72 @@ static void finding_and_events(void)
     epg_snapshot_free(&s);
 }
 
+/* A shared service process none of whose services the service list names
+ * (under LocalService, EnumServicesStatusExW leaves out services that do
+ * not grant it SERVICE_QUERY_STATUS): the holder text says the service is
+ * not known, in the event, the sentence of check's report, and only there;
+ * a process of its own with no service is "none". */
+static void shared_process_without_services_is_said(void)
+{
+    enum { HOST_PID = 4000, TOOL_PID = 4100 };
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_event_ctx ctx;
+    epg_event e;
+    epg_buf b;
+    size_t i;
+
+    CHECK(epg_image_hosts_services("svchost.exe"));
+    CHECK(epg_image_hosts_services("SvcHost.EXE"));
+    CHECK(epg_image_hosts_services("lsass.exe"));
+    CHECK(epg_image_hosts_services("services.exe"));
+    CHECK(!epg_image_hosts_services("svchost.exe.old"));
+    CHECK(!epg_image_hosts_services("store.exe"));
+    CHECK(!epg_image_hosts_services(NULL));
+
+    td_snapshot(&s);
+    td_port(&s, "is-tcpip-port", 6005);
+    td_port(&s, "sa-tcpip-port", 6007);
+    td_dword(&s.settings[EPG_SET_CHECK_DYNAMIC_RANGE], 0);
+    epg_tcp_view_free(&s.tcp);
+    base_view(&s.tcp);
+    CHECK_INT(epg_tcp_view_set_image(&s.tcp, HOST_PID, "svchost.exe"), 0);
+    CHECK_INT(epg_tcp_view_add(&s.tcp, 6005, HOST_PID, EPG_TCP_LISTEN, 0), 0);
+    CHECK_INT(epg_tcp_view_set_image(&s.tcp, TOOL_PID, "portscan.exe"), 0);
+    CHECK_INT(epg_tcp_view_add(&s.tcp, 6007, TOOL_PID, EPG_TCP_LISTEN, 0), 0);
+    CHECK_STR(epg_proc_services(&s.tcp, HOST_PID), EPG_SERVICES_UNTIED);
+    CHECK_STR(epg_proc_services(&s.tcp, TOOL_PID), "none");
+    CHECK_STR(epg_proc_services(&s.tcp, OTHER_PID), "Dnscache;W32Time");
+    CHECK_STR(epg_proc_services(&s.tcp, 9999), "none");     /* no such process */
+    epg_evaluation_init(&ev);
+    CHECK_INT(epg_evaluate(&s, &ev), 0);
+    CHECK_INT(ev.findings.count, 2);
+    ctx.snap = &s;
+    ctx.eval = &ev;
+    epg_buf_init(&b);
+    for (i = 0; i < ev.findings.count; i++) {
+        const epg_finding *f = &ev.findings.items[i];
+        int host = f->data_hash == HOST_PID;
+        CHECK_INT(f->rule, EPG_RULE_PORT_HELD);
+        CHECK_INT(epg_event_for(f, 1, &ctx, &e), 1);
+        CHECK_INT(e.def->id, EPG_EV_PORT_HELD);
+        CHECK_STR(e.strings[2], host ? "4000" : "4100");
+        CHECK_STR(e.strings[3], host ? "svchost.exe" : "portscan.exe");
+        CHECK_STR(e.strings[4], host ? EPG_SERVICES_UNTIED : "none");
+        epg_event_free(&e);
+        epg_buf_clear(&b);
+        epg_finding_sentence(f, &s, &ev, &b);
+        CHECK_CONTAINS(epg_buf_str(&b), host
+                       ? "is held by process 4000 (svchost.exe, services: not known: "
+                         "a process shared by several services, none of which is in "
+                         "the service list this account may read"
+                       : "is held by process 4100 (portscan.exe, services: none)");
+    }
+    epg_buf_free(&b);
+    epg_evaluation_free(&ev);
+    epg_snapshot_free(&s);
+}
+
 static void effective_default_is_watched_too(void)
 {
     epg_snapshot s;
@@ -295,6 +361,44 @@ static void unreadable_table_is_said(void)
     epg_snapshot_free(&s);
 }
 
+/* The note holds system texts: "%1" (error 193) and "%%" go into 1004
+ * escaped as registry data is (docs/events.md). */
+static void unreadable_table_text_escaped(void)
+{
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_finding_set cur;
+    epg_event_ctx ctx;
+    epg_event e;
+    size_t i;
+
+    td_snapshot(&s);
+    epg_tcp_view_note(&s.tcp, "loading iphlpapi.dll failed: %1 is not a valid "
+                              "Win32 application. (error 193)");
+    epg_tcp_view_note(&s.tcp, "EnumServicesStatusExW failed: 100%% (error 9999)");
+    epg_evaluation_init(&ev);
+    epg_set_init(&cur);
+    CHECK_INT(epg_evaluate(&s, &ev), 0);
+    CHECK_INT(epg_conditions(&s, &ev, &cur), 0);
+    ctx.snap = &s;
+    ctx.eval = &ev;
+    for (i = 0; i < cur.count; i++) {
+        if (cur.items[i].rule != EPG_RULE_LISTENERS_UNREADABLE)
+            continue;
+        CHECK_INT(epg_event_for(&cur.items[i], 1, &ctx, &e), 1);
+        CHECK_INT(e.def->id, EPG_EV_LISTENERS_UNREADABLE);
+        CHECK_INT(e.nstrings, 1);
+        CHECK_STR(e.strings[0], "loading iphlpapi.dll failed: \\x251 is not a valid "
+                                "Win32 application. (error 193); "
+                                "EnumServicesStatusExW failed: 100\\x25\\x25 (error 9999)");
+        epg_event_free(&e);
+    }
+    CHECK_INT(epg_set_count_rule(&cur, EPG_RULE_LISTENERS_UNREADABLE), 1);
+    epg_set_free(&cur);
+    epg_evaluation_free(&ev);
+    epg_snapshot_free(&s);
+}
+
 static void schedule(void)
 {
     epg_listen_sched s;
@@ -327,6 +431,8 @@ int main(void)
     RUN(finding_and_events);
     RUN(effective_default_is_watched_too);
     RUN(unreadable_table_is_said);
+    RUN(unreadable_table_text_escaped);
+    RUN(shared_process_without_services_is_said);
     RUN(schedule);
     return tt_summary("test_holders");
 }

@@ -30,7 +30,7 @@ static void start_reports_state(void)
     td_port(w.snap, "sa-tcpip-nspi-port", 6001);
     td_sz(&w.snap->values[td_value("srs-tcpip-port")], "0x1771");
     check(&w);
-    /* By severity (issue 9 item 5): the conflict (Error), the bad value
+    /* By severity (docs/events.md): the conflict (Error), the bad value
      * (Warning), then 1310 for the missing key (Information). */
     CHECK_INT(r.n, 3);
     CHECK_INT(r.id[0], EPG_EV_CONFLICT);
@@ -326,7 +326,7 @@ static void contract_table_is_sane(void)
 {
     size_t i, j;
 
-    /* 16 of the service issue, 1003 of issue 10, 15 of issue 11 (TCP
+    /* 16 for the service, values and keys, 1003 (events lost), 15 more (TCP
      * table unread 1004/1005, DC conflicts 1104-1106, range rules
      * 1220-1225, exclusions 1230/1231, holders 1240/1241). */
     CHECK_INT(epg_event_def_count, 32);

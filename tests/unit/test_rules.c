@@ -1,4 +1,4 @@
-/* Issue 11's rules: effective defaults and product families, RpcTcpPort "0"
+/* The rules beyond the seven Exchange 2003 values: effective defaults and product families, RpcTcpPort "0"
  * as a dynamic port, the domain-controller values, the analyzers' range
  * rules, their three severities and the exit code each gives. */
 #include <stdlib.h>
@@ -71,7 +71,7 @@ static void default_conflicts_only_within_its_family(void)
     epg_evaluation ev;
     const epg_finding *f;
 
-    /* The issue's example: RpcTcpPort "6004" against absent NspiHttpPort. */
+    /* The example of docs/exchange-ports.md: RpcTcpPort "6004" against absent NspiHttpPort. */
     td_snapshot(&s);
     td_sz(&s.values[td_value("ab-rpctcpport")], "6004");
     /* A leftover Exchange 2003 value on the same port does not conflict

@@ -97,7 +97,7 @@ static void handles_have_what_they_need(void)
     }
 }
 
-/* The defect of issue 10 item 1, by value: configure sets restart failure
+/* The defect this table fixed (every MSI install rolled back on Windows), by value: configure sets restart failure
  * actions, so its service handle needs SERVICE_START; uninstall's handle
  * stops, queries and deletes, and may change nothing. */
 static void known_handles(void)

@@ -91,14 +91,14 @@ def expect_startup(log, rendered):
     if no and rendered:
         check("No port conflicts: the 3 configured" in no[0].text, "1103 rendered")
     check(not any(e.id == 1100 for e in evs), "no conflict at start")
-    # Issue 11: the holder check is on by default; under Wine the TCP table
+    # The holder check is on by default; under Wine the TCP table
     # is read (no 1004) and every owner reads as PID 0 (no 1240).
     check(not any(e.id in (1004, 1240) for e in evs), "no 1004 and no 1240 at start (%s)"
           % [e.id for e in evs if e.id in (1004, 1240)])
 
 
 def run_all(pfx, log, rendered, mark_start=0):
-    """Every scenario of the service issue, in order; the engine is
+    """Every scenario of the event contract (docs/events.md), in order; the engine is
     running and has written its start events."""
 
     print("conflict planted with reg.exe")
@@ -184,7 +184,7 @@ def run_all(pfx, log, rendered, mark_start=0):
     if ev and not rendered:
         check(len(ev.strings) == 6 and ev.strings[4].startswith(("measured", "assumed")),
               "1210 says where the range came from (%r)" % (ev.strings[4:] or None))
-        # Issue 11: the cure as the last string (Wine reports Windows 10).
+        # The cure as the last string (Wine reports Windows 10).
         check(ev.strings[-1] == "netsh int ipv4 add excludedportrange protocol=tcp "
               "startport=59532 numberofports=1 store=persistent",
               "1210 ends with the exact netsh command (%r)" % ev.strings[-1:])
@@ -222,7 +222,7 @@ def run_all(pfx, log, rendered, mark_start=0):
            "still watching after bad settings")
     all_clears(log, mark, 1, "the 2010 conflict cleared")
 
-    print("issue 11: a domain controller conflict and a range rule, raised and cleared")
+    print("a domain controller conflict and a range rule, raised and cleared")
     if not pfx.is_wine:     # tests/wine/native.py plants no domain controller keys
         print("  (skipped on real Windows)")
         return

@@ -43,7 +43,7 @@ try:
           "a missing Exchange key is shown as missing, not as an error")
     check(all(v["status"] == "absent" for v in doc["values"]), "every value absent")
 
-    print("the issue's example: IS TCP/IP Port and SA TCP/IP NSPI Port both 6001")
+    print("the example: IS TCP/IP Port and SA TCP/IP NSPI Port both 6001")
     pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6001)
     pfx.reg_add(SA, "TCP/IP NSPI Port", "REG_DWORD", 6001)
     rc, doc = check_json()
@@ -128,7 +128,7 @@ try:
     check(doc["dynamic_range"]["source"] in ("netsh", "default"),
           "range source named (%s)" % doc["dynamic_range"]["source"])
     # Wine's netsh answers nothing: the exclusions are "not checked", said
-    # once (issue 11), and nothing is taken as excluded.
+    # once, and nothing is taken as excluded.
     r = pfx.run(EXE, "check")
     check(r.out.count("port exclusion ranges: not checked") == 1 and
           doc["dynamic_range"]["excluded"] == [] and not findings(doc, "port-excluded"),
@@ -148,7 +148,7 @@ try:
           % ports)
     pfx.reg_delete_key(OWN)
 
-    print("issue 11: effective defaults compared within their product family")
+    print("effective defaults compared within their product family")
     for key in (SA, IS, SRS, RPC, AB):
         pfx.reg_delete_key(key)
     pfx.reg_add(OWN, "CheckDynamicRange", "REG_DWORD", 0)
@@ -182,7 +182,7 @@ try:
           "RpcTcpPort \"0\" is a dynamic port, not an unusable value (exit %s, %s)"
           % (rc, [f["rule"] for f in doc["findings"]]))
 
-    print("issue 11: domain controller values")
+    print("domain controller values")
     # Only in a private prefix: the native backend plants nothing under the
     # domain controller keys of a real Windows (tests/wine/native.py).
     if not pfx.is_wine:
@@ -208,7 +208,7 @@ try:
                           (NTFRS, "RPC TCP/IP Port Assignment")):
             pfx.reg_delete_value(key, name)
 
-    print("issue 11: the analyzers' range rules and the three severities")
+    print("the analyzers' range rules and the three severities")
     pfx.reg_delete_value(AB, "RpcTcpPort")
     pfx.reg_add(RPC, "TCP/IP Port", "REG_DWORD", 135)
     rc, doc = check_json()
@@ -230,7 +230,7 @@ try:
           [f["rule"] for f in doc["findings"]] == ["port-not-recommended"],
           "only an information notice: exit 0 (%s, %s)" % (rc, [f["rule"] for f in doc["findings"]]))
 
-    print("issue 11: a real Windows process on a pinned port: no false alarm")
+    print("who holds a port: a real Windows process on a pinned port: no false alarm")
     pfx.reg_delete_value(OWN, "ListenerCheckMinutes")
     pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6123)
     hold = hold_port(pfx, HOLDPORT, 6123, args.work)

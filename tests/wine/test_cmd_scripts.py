@@ -3,10 +3,20 @@
 state as "exchportguard install" / "uninstall", each step checked, a clear
 message and a non-zero exit code on failure.
 
+install.cmd decides by the Windows version (ver) whether to run sc
+failureflag/sidtype/privs (6.0 and later).  Wine's sc.exe lacks them, so the
+main run sets the prefix's Windows version to Server 2003 (ver then says
+5.2.3790; docs/wine.md item 16) and checks the skip is said; then ver's line
+in Windows' own forms (through EXCHPORTGUARD_VER_TEXT, the script's test
+input) and Wine's own 6.x line: 5.x skips, 6.0 and later runs the commands
+(under Wine it then stops at sc failureflag, saying so).
+
+uninstall.cmd reads the state from sc query with and without the blank line
+Windows' sc.exe prints first (Wine's prints none): a stand-in sc
+(tests/tools/screshape.c, installed as sc.exe first in PATH) gives both
+shapes.
+
 What Wine's sc.exe cannot run is said here, not skipped silently:
-  * sc qsidtype/sidtype and qprivs/privs do not exist in Wine's sc.exe (as
-    in Windows before 6.0); install.cmd probes for them, says it skips
-    them, and the test checks that it says so;
   * sc config does not exist in Wine's sc.exe, so a second install.cmd over
     an installed service (which updates it with sc config on Windows) fails
     here; the test checks that it fails clearly, not silently;
@@ -41,13 +51,30 @@ def state():
     return ({k: svc.get(k) for k in SERVICE_VALUES} if svc is not None else None, src)
 
 
-def cmd(script):
-    return pfx.run("cmd", "/c", DIR + "\\" + script, timeout=180)
+def cmd(script, env=None):
+    return pfx.run("cmd", "/c", DIR + "\\" + script, timeout=180, env=env)
+
+
+def wine_version(version):
+    """Sets (or with None removes) the prefix's Windows version, which
+    Wine's ver and RtlGetVersion report (docs/wine.md item 16)."""
+    if version:
+        args = ("add", r"HKCU\Software\Wine", "/v", "Version", "/d", version, "/f")
+    else:
+        args = ("delete", r"HKCU\Software\Wine", "/v", "Version", "/f")
+    require(pfx.run("reg", *args).rc == 0, "reg %s Wine's Version" % args[0])
+
+
+SKIPPED = "the failure actions flag, the restricted service SID and the required privileges are skipped"
 
 
 try:
     log = pfx.start_session(os.path.join(args.work, "events.log"))
     scenarios.plant_baseline(pfx)
+
+    if pfx.is_wine:
+        # Wine's sc.exe has no failureflag/sidtype/privs, as Server 2003's.
+        wine_version("win2003")
 
     print("the reference: exchportguard install")
     require(pfx.run(EXE, "install").rc == 0, "exchportguard install")
@@ -63,14 +90,12 @@ try:
           "      cmd:     %s\n      install: %s" % (got[0], reference[0]))
     check(got[1] == reference[1], "event source: same values and types as exchportguard install\n"
           "      cmd:     %s\n      install: %s" % (got[1], reference[1]))
-    notes = ("cannot set a service SID type", "cannot set required privileges",
-             "cannot set the failure actions flag")
     if pfx.is_wine:
-        check(all(n in r.out for n in notes),
-              "Wine's sc.exe lacks failureflag/sidtype/privs: install.cmd says it skipped them")
+        check("Windows 5.2.3790 is older than 6.0" in r.out and SKIPPED in r.out,
+              "Wine set to Server 2003: install.cmd says it skipped the 6.0 settings (%r)" % r.out)
     else:
-        check(not any(n in r.out for n in notes),
-              "Windows' sc.exe has failureflag/sidtype/privs: nothing skipped (%r)" % r.out)
+        check(SKIPPED not in r.out,
+              "Windows 6.0 or later: nothing skipped (%r)" % r.out)
 
     print("the installed service works")
     pfx.sc("start", "ExchPortGuard")
@@ -97,6 +122,69 @@ try:
     check(state() == (None, None), "no service key and no event source key left")
     r = cmd("uninstall.cmd")
     check(r.rc == 0 and "not installed" in r.out, "uninstall.cmd again: exit 0, says so")
+
+    print("uninstall.cmd with and without a blank line before sc query's lines")
+    # Windows' sc.exe prints a blank line first and Wine's does not; whether
+    # for /f's skip= counts it differs (Wine counts it), so the state is
+    # read without skip=.  screshape.exe, as sc.exe, gives both shapes, and
+    # logs that it was the sc that ran.
+    fake_dir = r"C:\epg\fakesc"
+    pfx.install_file(os.path.join(args.tools, "screshape.exe"), fake_dir + r"\sc.exe")
+    calls = pfx.unix_path(fake_dir + r"\calls.txt")
+    path_env = ({"WINEPATH": fake_dir} if pfx.is_wine
+                else {"PATH": fake_dir + ";" + os.environ.get("PATH", "")})
+    for shape in ("blank", "none"):
+        require(cmd("install.cmd").rc == 0, "install.cmd")
+        pfx.sc("start", "ExchPortGuard")
+        require(pfx.wait_state("RUNNING", timeout=15) == "RUNNING", "running")
+        if os.path.exists(calls):
+            os.remove(calls)
+        env = dict(path_env, EPG_SC_SHAPE=shape)
+        r = cmd("uninstall.cmd", env=env)
+        check(r.rc == 0 and "Stopping the ExchPortGuard service" in r.out
+              and state() == (None, None),
+              "sc query with %s blank line first: uninstall.cmd stops and removes "
+              "the running service (%r)" % ("a" if shape == "blank" else "no", r))
+        with open(calls) as f:
+            log = f.read()
+        check("query ExchPortGuard" in log and "stop ExchPortGuard" in log,
+              "the reshaped sc answered uninstall.cmd's query and stop")
+
+    print("install.cmd decides by the Windows version that ver prints")
+    forms = [
+        ("Microsoft Windows [Version 5.2.3790]", "5.2.3790", False),
+        ("Microsoft Windows XP [Version 5.1.2600]", "5.1.2600", False),
+        ("Microsoft Windows 2000 [Version 5.00.2195]", "5.00.2195", False),
+        ("Microsoft Windows [Version 6.0.6002]", "6.0.6002", True),
+        ("Microsoft Windows [Version 10.0.17763.1]", "10.0.17763.1", True),
+        ("no version here", None, False),
+    ]
+    if pfx.is_wine:
+        wine_version(None)      # back to Wine's own version: ver says 6.x
+        r = pfx.run("cmd", "/c", "ver")
+        forms.append((None, r.out.strip(), True))
+        check(r.out.strip().startswith("Microsoft Windows 6.") or
+              r.out.strip().startswith("Microsoft Windows 10."),
+              "Wine's own ver line is 6.0 or later (%r)" % r.out)
+    for text, number, vista in forms:
+        env = {"EXCHPORTGUARD_VER_TEXT": text} if text else None
+        r = cmd("install.cmd", env=env)
+        what = "ver says %r" % (text or r"(Wine's own) " + number)
+        if not vista:
+            said = ("Windows %s is older than 6.0" % number if number
+                    else "could not be read from ver (\"%s\")" % text)
+            check(r.rc == 0 and said in r.out and SKIPPED in r.out,
+                  "%s: skips the 6.0 settings and says why (%r)" % (what, r))
+        elif pfx.is_wine:
+            check(r.rc != 0 and "sc failureflag failed" in r.err and SKIPPED not in r.out,
+                  "%s: runs sc failureflag, which Wine's sc.exe lacks: stops there, "
+                  "saying so (%r)" % (what, r))
+        else:
+            check(r.rc == 0 and SKIPPED not in r.out,
+                  "%s: sets the 6.0 settings (%r)" % (what, r))
+        require(cmd("uninstall.cmd").rc == 0 and state() == (None, None), "clean again")
+    if pfx.is_wine:
+        wine_version("win2003")
 
     print("install.cmd and uninstall.cmd in a folder whose name has ( ) and &")
     # Wine's cmd is more lenient than Windows' (docs/wine.md item 12), so

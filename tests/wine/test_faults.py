@@ -131,7 +131,7 @@ def acl_event(log, mark, pred):
     """An ACL change is itself a change notification on Windows
     (REG_NOTIFY_CHANGE_SECURITY).  Wine 8.0 does not signal it, so there
     the event is looked for again after a change under the key's parent,
-    which is when the service retries (the issue's rule for 1300)."""
+    which is when the service retries (the retry rule of 1300, docs/events.md)."""
     ev, _ = wait_for(log, pred, timeout=1.0, after=mark)
     if ev is None:
         print("  (no event from the ACL change itself: Wine does not signal "
@@ -169,7 +169,7 @@ try:
             lines += [put_line(key, name, typ, data), "sleep\t50",
                       dword_line(key, name, 7100 + x), "sleep\t50"]
             if (key, name) == DYNAMIC_ZERO and what in ZERO_CASES:
-                continue    # issue 11: RpcTcpPort 0 means a dynamic port
+                continue    # RpcTcpPort 0 means a dynamic port
             expected += [has(1200, xpath, reason), has(1201, xpath, str(7100 + x))]
         lines += [dword_line(key, name, 7000), "sleep\t50"]
         expected.append(has(1100, xpath, ypath, "7000"))

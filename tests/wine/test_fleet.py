@@ -21,7 +21,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (AB, IS, SA, Prefix, check, common_args, finish,  # noqa: E402
+from winetest import (AB, IS, SA, Prefix, check, common_args, finish, native_cli,  # noqa: E402
                       require)
 
 args = common_args()
@@ -29,23 +29,6 @@ os.makedirs(args.work, exist_ok=True)
 pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 TMP = pfx.tmp                       # C:\epgtest, where the exports go
-
-
-def native_cli():
-    """The Linux exchportguard, built from this tree's core and cli/ with
-    the Windows build's version string, so the two reports can be equal."""
-    r = pfx.run(EXE, "--version")
-    version = r.out.split()[-1]
-    src = args.source
-    out = os.path.join(args.work, "exchportguard-linux")
-    sources = [os.path.join(src, "common", f)
-               for f in sorted(os.listdir(os.path.join(src, "common")))
-               if f.endswith(".c")]
-    cmd = ["cc", "-std=c11", "-O1", "-Wall", "-Werror",
-           "-DEPG_VERSION=\"%s\"" % version, "-I", os.path.join(src, "common"),
-           "-o", out, os.path.join(src, "cli", "main.c")] + sources
-    subprocess.run(cmd, check=True)
-    return out
 
 
 def run_native(*cli_args):
@@ -95,7 +78,7 @@ def html_ok(path, doc):
 
 NATIVE = None
 try:
-    NATIVE = native_cli()
+    NATIVE = native_cli(pfx, EXE, args.source, args.work)
 
     print("a clean prefix, exported")
     export(r"HKLM\System\CurrentControlSet\Services", "CLEAN.reg")

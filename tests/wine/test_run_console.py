@@ -35,7 +35,7 @@ try:
 
     scenarios.run_all(pfx, log, rendered=True)
 
-    print("issue 11: a real Windows process on a pinned port while the engine runs")
+    print("who holds a port: a real Windows process on a pinned port while the engine runs")
     hold = hold_port(pfx, HOLDPORT, 6124, args.work)
     try:
         time.sleep(1.2)     # past the once-a-second limit: this change reads the table

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """What the service tells the Service Control Manager while it starts
-slowly (issue 10, item 4).  netsh is replaced by a program that never
+slowly (docs/operations.md).  netsh is replaced by a program that never
 answers (tests/tools/sleeper.c), so the first check waits for netsh's
 10-second timeout (the second netsh run is skipped when the first fails).
 Sampled with sc query all the while:

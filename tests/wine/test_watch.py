@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The watcher never goes blind, and the service never claims an all-clear
-it did not read (issue 9, defects 1-4), against the installed service under
+it did not read, against the installed service under
 Wine:
 
   1. MSExchangeIS created empty, deleted, then MSExchangeIS\\ParametersSystem

@@ -50,10 +50,26 @@ VALUES = [
 
 
 
+def native_cli(host, exe, source, work):
+    """The Linux exchportguard, built from this tree's core and cli/ with
+    the Windows build's version string (exe, as installed in host), so the
+    two builds' reports can be compared whole.  Returns its path."""
+    version = host.run(exe, "--version").out.split()[-1]
+    out = os.path.join(work, "exchportguard-linux")
+    sources = [os.path.join(source, "common", f)
+               for f in sorted(os.listdir(os.path.join(source, "common")))
+               if f.endswith(".c")]
+    cmd = ["cc", "-std=c11", "-O1", "-Wall", "-Werror",
+           "-DEPG_VERSION=\"%s\"" % version, "-I", os.path.join(source, "common"),
+           "-o", out, os.path.join(source, "cli", "main.c")] + sources
+    subprocess.run(cmd, check=True)
+    return out
+
+
 def hold_port(host, exe, port, work):
     """Starts tests/tools/holdport.exe (exe, as installed in host) listening
     on port and returns the process once it listens: a real Windows program
-    on a pinned port (issue 11).  The caller kills it."""
+    on a pinned port (the holder check, docs/events.md 1240).  The caller kills it."""
     out = os.path.join(work, "holdport-%d.out" % port)
     proc = host.popen([exe, str(port), "120"], out, out + ".err")
     want = "listening %d" % port
