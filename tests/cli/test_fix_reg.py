@@ -8,34 +8,10 @@ and the usage errors (--apply needs the Windows build).
     test_fix_reg.py EXE WORKDIR"""
 import json
 import os
-import shutil
-import subprocess
 import sys
 
-EXE, WORK = sys.argv[1], sys.argv[2]
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-failures = []
-SVC = "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\"
-
-
-def check(cond, what):
-    print(("  ok   " if cond else "  FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def run(*args):
-    p = subprocess.run([EXE] + list(args), cwd=WORK, capture_output=True)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
-
-
-def write5(name, text):
-    with open(os.path.join(WORK, name), "wb") as f:
-        f.write(("\ufeffWindows Registry Editor Version 5.00\r\n\r\n" + text)
-                .encode("utf-16-le"))
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import SVC, WORK, check, finish, run, write5  # noqa: E402
 
 write5("EX01.reg", SVC + "MSExchangeIS\\ParametersSystem]\r\n"
        "\"TCP/IP Port\"=dword:00001771\r\n\"Rpc/HTTP Port\"=dword:00001771\r\n")
@@ -97,7 +73,4 @@ check(rc == 3 and "unknown option \"--csv\"" in err, "--csv is check's (%r)" % e
 rc, out, err = run("fix")
 check(rc == 3 and "give --reg FILE" in err, "no export (%r)" % err)
 
-if failures:
-    print("test_fix_reg: %d failure(s)" % len(failures))
-    sys.exit(1)
-print("test_fix_reg: all checks passed")
+finish("test_fix_reg")
