@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check_args.h"
+#include "fix_report.h"
 #include "fleet.h"
 #include "fleet_report.h"
 #include "report.h"
@@ -19,6 +20,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
         "Usage: exchportguard check --reg FILE... [options]\n"
+        "       exchportguard fix --reg FILE... [--json] [--plan FILE] [options]\n"
         "\n"
         "Checks registry exports of Exchange servers (reg export or regedit\n"
         "files of HKLM\\SYSTEM, of ...\\Services, or of the Exchange keys) for\n"
@@ -34,6 +36,12 @@ static void usage(FILE *to)
         "                       HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\n"
         "  --codepage N         code page of REGEDIT4 files (default 1252)\n"
         "  --version            show the version\n"
+        "\n"
+        "fix proposes, for each conflict and each error about a port, a new port\n"
+        "for one value (docs/operations.md, \"Fixing a conflict\"); --plan FILE\n"
+        "writes the changes of one computer as a .reg file. This build plans\n"
+        "only; --apply needs the Windows build. Exit code: 0 nothing to fix,\n"
+        "1 changes proposed, 3 no plan (no port qualifies, unreadable).\n"
         "\n"
         "--computer and --computers-file need the Windows build.\n");
 }
@@ -87,7 +95,7 @@ static int write_file(const char *path, const epg_buf *b)
     FILE *f = fopen(path, "wb");
 
     if (!f || fwrite(epg_buf_str(b), 1, b->len, f) != b->len || fclose(f)) {
-        fprintf(stderr, "exchportguard check: cannot write %s: %s\n", path,
+        fprintf(stderr, "exchportguard: cannot write %s: %s\n", path,
                 strerror(errno));
         if (f)
             fclose(f);
@@ -96,44 +104,59 @@ static int write_file(const char *path, const epg_buf *b)
     return 0;
 }
 
-static int check(int argc, char **argv)
+/* Parses the options of check (fix 0) or fix (fix 1) and reads every
+ * export into fleet.  Returns 0, or an exit code (usage, out of memory). */
+static int read_exports(int argc, char **argv, int fix, epg_check_args *a, epg_fleet *fleet)
 {
-    epg_check_args a;
-    epg_fleet fleet;
-    epg_buf err, out, html;
+    const char *cmd = fix ? "fix" : "check";
+    epg_buf err;
     size_t i;
-    int code;
+    int bad;
 
     epg_buf_init(&err);
-    if (epg_check_args_parse(argc, argv, &a, &err) || !a.reg_count ||
-        a.computer_count || a.computer_file_count) {
-        fprintf(stderr, "exchportguard check: %s\n\n",
+    bad = fix ? epg_fix_args_parse(argc, argv, a, &err)
+              : epg_check_args_parse(argc, argv, a, &err);
+    if (bad || !a->reg_count || a->computer_count || a->computer_file_count || a->apply) {
+        fprintf(stderr, "exchportguard %s: %s\n\n", cmd,
                 err.len ? epg_buf_str(&err)
-                : a.reg_count ? "--computer and --computers-file need the "
+                : a->apply ? "--apply needs the Windows build: this build plans only"
+                : a->reg_count ? "--computer and --computers-file need the "
                                 "Windows build (the remote registry)"
                               : "give --reg FILE...: this build reads registry "
                                 "exports only");
         usage(stderr);
         epg_buf_free(&err);
-        epg_check_args_free(&a);
         return EXIT_USAGE;
     }
     epg_buf_free(&err);
+    if (epg_fleet_add_exports(fleet, a)) {
+        fprintf(stderr, "exchportguard %s: out of memory\n", cmd);
+        return EXIT_USAGE;
+    }
+    for (i = 0; i < fleet->count; i++) {
+        read_export(&fleet->items[i], a->reg[i], a);
+        if (fleet->count > 1)
+            fprintf(stderr, "exchportguard: %lu/%lu %s: %s\n",
+                    (unsigned long)(i + 1), (unsigned long)fleet->count,
+                    fleet->items[i].name, epg_computer_verdict_name(&fleet->items[i]));
+    }
+    return 0;
+}
+
+static int check(int argc, char **argv)
+{
+    epg_check_args a;
+    epg_fleet fleet;
+    epg_buf out, html;
+    int code;
+
+    memset(&a, 0, sizeof a);
     epg_fleet_init(&fleet);
     epg_buf_init(&out);
     epg_buf_init(&html);
-    if (epg_fleet_add_exports(&fleet, &a)) {
-        fprintf(stderr, "exchportguard check: out of memory\n");
-        code = EXIT_USAGE;
+    code = read_exports(argc, argv, 0, &a, &fleet);
+    if (code)
         goto out;
-    }
-    for (i = 0; i < fleet.count; i++) {
-        read_export(&fleet.items[i], a.reg[i], &a);
-        if (fleet.count > 1)
-            fprintf(stderr, "exchportguard: %lu/%lu %s: %s\n",
-                    (unsigned long)(i + 1), (unsigned long)fleet.count,
-                    fleet.items[i].name, epg_computer_verdict_name(&fleet.items[i]));
-    }
     code = epg_fleet_render(&fleet, &a, &html, &out);
     if (a.html && write_file(a.html, &html))
         code = EXIT_USAGE;
@@ -150,12 +173,71 @@ out:
     return code;
 }
 
+/* fix --reg: the plan of every export; a port chosen for one computer is
+ * chosen from that computer's snapshot alone. */
+static int fix(int argc, char **argv)
+{
+    epg_check_args a;
+    epg_fleet fleet;
+    epg_fix_plan *plans = NULL;
+    epg_buf out, reg, file;
+    size_t i;
+    int code;
+
+    memset(&a, 0, sizeof a);
+    epg_fleet_init(&fleet);
+    epg_buf_init(&out);
+    epg_buf_init(&reg);
+    epg_buf_init(&file);
+    code = read_exports(argc, argv, 1, &a, &fleet);
+    if (code)
+        goto out;
+    plans = calloc(fleet.count ? fleet.count : 1, sizeof *plans);
+    if (!plans) {
+        fprintf(stderr, "exchportguard fix: out of memory\n");
+        code = EXIT_USAGE;
+        goto out;
+    }
+    for (i = 0; i < fleet.count; i++) {
+        epg_fix_plan_init(&plans[i]);
+        epg_fix_plan_computer(&fleet.items[i], &plans[i]);
+        code = epg_fix_exit_worst(code, epg_fix_exit(&plans[i]));
+        if (a.format != EPG_OUT_JSON)
+            epg_fix_report_text(&fleet.items[i], &plans[i], &out);
+    }
+    if (a.format == EPG_OUT_JSON)
+        epg_fix_report_json(&fleet, plans, &out);
+    if (a.plan_file && fleet.count == 1 && plans[0].result == EPG_FIX_OK) {
+        epg_fix_reg_text(&fleet.items[0].snap, &plans[0], 0, &reg);
+        epg_reg_file_utf16(epg_buf_str(&reg), &file);
+        if (write_file(a.plan_file, &file))
+            code = EXIT_USAGE;
+    }
+    fwrite(epg_buf_str(&out), 1, out.len, stdout);
+    if (out.oom || reg.oom || file.oom || fflush(stdout)) {
+        fprintf(stderr, "exchportguard fix: the plan could not be written\n");
+        code = EXIT_USAGE;
+    }
+out:
+    for (i = 0; plans && i < fleet.count; i++)
+        epg_fix_plan_free(&plans[i]);
+    free(plans);
+    epg_buf_free(&out);
+    epg_buf_free(&reg);
+    epg_buf_free(&file);
+    epg_fleet_free(&fleet);
+    epg_check_args_free(&a);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : "";
 
     if (!strcmp(cmd, "check"))
         return check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "fix"))
+        return fix(argc - 2, argv + 2);
     if (!strcmp(cmd, "--version")) {
         printf("ExchPortGuard %s\n", EPG_VERSION);
         return 0;

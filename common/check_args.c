@@ -31,7 +31,14 @@ static int number(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
-int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
+/* Options only fix takes. */
+static int fix_option(const char *o)
+{
+    return !strcmp(o, "--apply") || !strcmp(o, "--yes") || !strcmp(o, "--plan") ||
+           !strcmp(o, "--undo");
+}
+
+static int parse(int argc, char **argv, int fix, epg_check_args *a, epg_buf *err)
 {
     int i;
     unsigned long n;
@@ -45,7 +52,16 @@ int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = 1;
 
-        if (!strcmp(o, "--json")) {
+        if (fix_option(o) != fix && (fix_option(o) || !strcmp(o, "--csv") ||
+                                     !strcmp(o, "--html"))) {
+            epg_buf_printf(err, "unknown option \"%s\"", o);
+            return -1;
+        } else if (!strcmp(o, "--apply") || !strcmp(o, "--yes")) {
+            *(o[2] == 'a' ? &a->apply : &a->yes) = 1;
+            takes = 0;
+        } else if ((!strcmp(o, "--plan") || !strcmp(o, "--undo")) && v) {
+            *(o[2] == 'p' ? &a->plan_file : &a->undo_file) = v;
+        } else if (!strcmp(o, "--json")) {
             a->format = EPG_OUT_JSON;
             takes = 0;
         } else if (!strcmp(o, "--csv")) {
@@ -64,7 +80,8 @@ int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
         } else if (strcmp(o, "--computer") && strcmp(o, "--computers-file") &&
                    strcmp(o, "--html") && strcmp(o, "--name") &&
                    strcmp(o, "--os") && strcmp(o, "--codepage") &&
-                   strcmp(o, "--parallel") && strcmp(o, "--timeout")) {
+                   strcmp(o, "--parallel") && strcmp(o, "--timeout") &&
+                   !fix_option(o)) {
             epg_buf_printf(err, "unknown option \"%s\"", o);
             return -1;
         } else if (!v) {
@@ -121,10 +138,39 @@ int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
                      "--computer or --computers-file");
         return -1;
     }
+    if (fix && a->apply && (a->many || a->format == EPG_OUT_JSON || a->plan_file)) {
+        epg_buf_puts(err, "--apply changes this computer's registry and takes no "
+                     "--reg, --computer, --computers-file, --json or --plan");
+        return -1;
+    }
+    if (fix && a->apply != (a->undo_file != NULL)) {
+        epg_buf_puts(err, a->apply ? "--apply needs --undo FILE: the undo file is "
+                     "written before anything is changed" : "--undo goes with --apply");
+        return -1;
+    }
+    if (fix && a->yes && !a->apply) {
+        epg_buf_puts(err, "--yes goes with --apply");
+        return -1;
+    }
+    if (fix && a->plan_file && a->reg_count + a->computer_count + a->computer_file_count > 1) {
+        epg_buf_puts(err, "--plan writes one computer's changes: give one --reg file "
+                     "or one --computer");
+        return -1;
+    }
     return 0;
 oom:
     epg_buf_puts(err, "not enough memory");
     return -1;
+}
+
+int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
+{
+    return parse(argc, argv, 0, a, err);
+}
+
+int epg_fix_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err)
+{
+    return parse(argc, argv, 1, a, err);
 }
 
 void epg_check_args_free(epg_check_args *a)

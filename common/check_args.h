@@ -9,7 +9,12 @@
  *   --parallel N          computers read at once (default 8, at most 64)
  *   --timeout SECONDS     per remote computer (default 60)
  *   --json | --csv        what goes to stdout (default: text)
- *   --html FILE           also write the HTML report */
+ *   --html FILE           also write the HTML report
+ * and of `exchportguard fix`, which takes the same computers and also:
+ *   --plan FILE           write the proposed changes as a .reg file
+ *   --apply               write the changes (this computer only)
+ *   --undo FILE           with --apply: where the undo .reg file goes
+ *   --yes                 with --apply: do not ask before writing */
 #ifndef EPG_CHECK_ARGS_H
 #define EPG_CHECK_ARGS_H
 
@@ -44,10 +49,16 @@ typedef struct epg_check_args {
     unsigned parallel;
     unsigned timeout_s;
     int many;                   /* --reg, --computer or --computers-file */
+    /* fix only */
+    const char *plan_file;
+    const char *undo_file;
+    int apply, yes;
 } epg_check_args;
 
 /* Returns 0, or -1 with the reason in err (a usage error, exit code 3). */
 int epg_check_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err);
+/* The same for fix: its own options, and neither --csv nor --html. */
+int epg_fix_args_parse(int argc, char **argv, epg_check_args *a, epg_buf *err);
 void epg_check_args_free(epg_check_args *a);
 
 /* Appends the names of a --computers-file's text to names (malloc'd

@@ -12,6 +12,12 @@
 
 void epg_fleet_report_text(const epg_fleet *f, epg_buf *out);
 void epg_fleet_report_json(const epg_fleet *f, epg_buf *out);
+/* Computer c's exchportguard-check report as a member of an envelope
+ * (no line break at its end), or null when c was not read; and the start
+ * of a computer's entry in an envelope (its name and source).  The plan of
+ * fix (fix_report.c) is such an envelope too. */
+void epg_computer_json_report(const epg_computer *c, epg_buf *out);
+void epg_computer_json_head(const epg_computer *c, epg_buf *out);
 void epg_fleet_report_csv(const epg_fleet *f, epg_buf *out);
 void epg_fleet_report_html(const epg_fleet *f, epg_buf *out);
 

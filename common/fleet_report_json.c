@@ -30,7 +30,21 @@ static void json_notes(const epg_computer *c, epg_buf *out)
     epg_buf_free(&line);
 }
 
-static void json_computer(const epg_computer *c, epg_buf *out)
+void epg_computer_json_report(const epg_computer *c, epg_buf *out)
+{
+    size_t before = out->len;
+
+    if (c->state != EPG_COMPUTER_READ) {
+        epg_buf_puts(out, "null");
+        return;
+    }
+    epg_report_json(&c->snap, &c->ev, out);
+    /* The report ends with a line break; the envelope goes on. */
+    if (out->len > before && out->p[out->len - 1] == '\n')
+        out->p[--out->len] = '\0';
+}
+
+void epg_computer_json_head(const epg_computer *c, epg_buf *out)
 {
     epg_buf_puts(out, "    {\"name\": ");
     epg_json_string(out, c->name);
@@ -39,6 +53,11 @@ static void json_computer(const epg_computer *c, epg_buf *out)
         epg_json_string(out, c->source);
     else
         epg_buf_puts(out, "null");
+}
+
+static void json_computer(const epg_computer *c, epg_buf *out)
+{
+    epg_computer_json_head(c, out);
     epg_buf_printf(out, ", \"read_from\": \"%s\", \"state\": \"%s\", "
                    "\"exit_code\": %d, \"verdict\": \"%s\", \"error\": ",
                    c->source ? "export" : "remote-registry",
@@ -54,15 +73,7 @@ static void json_computer(const epg_computer *c, epg_buf *out)
     epg_buf_puts(out, ", \"notes\": ");
     json_notes(c, out);
     epg_buf_puts(out, ",\n     \"report\": ");
-    if (c->state == EPG_COMPUTER_READ) {
-        size_t before = out->len;
-        epg_report_json(&c->snap, &c->ev, out);
-        /* The report ends with a line break; the envelope goes on. */
-        if (out->len > before && out->p[out->len - 1] == '\n')
-            out->p[--out->len] = '\0';
-    } else {
-        epg_buf_puts(out, "null");
-    }
+    epg_computer_json_report(c, out);
     epg_buf_putc(out, '}');
 }
 

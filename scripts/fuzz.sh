@@ -3,7 +3,9 @@
 #   scripts/fuzz.sh [seconds] [target]      default 300 s, fuzz_core
 # Targets: fuzz_core (parsing, checks, reports, events, publisher; seeds in
 # tests/fuzz/corpus) and fuzz_regexport (the registry export reader and the
-# many-computer reports; seeds in tests/fuzz/corpus-regexport).  New inputs
+# many-computer reports; seeds in tests/fuzz/corpus-regexport) and
+# fuzz_fixplan (the port chooser of "fix" over random snapshots; seeds in
+# tests/fuzz/corpus-fixplan).  New inputs
 # go to build/fuzz/corpus[-regexport], crashes to build/fuzz/artifacts/
 # (and the run fails).
 set -euo pipefail
@@ -14,6 +16,8 @@ case $target in
     fuzz_core) seeds=tests/fuzz/corpus; work=build/fuzz/corpus; max_len=4096 ;;
     fuzz_regexport) seeds=tests/fuzz/corpus-regexport
                     work=build/fuzz/corpus-regexport; max_len=16384 ;;
+    fuzz_fixplan) seeds=tests/fuzz/corpus-fixplan; work=build/fuzz/corpus-fixplan
+                  max_len=512 ;;
     *) echo "fuzz.sh: no target $target" >&2; exit 2 ;;
 esac
 

@@ -53,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    counted linux unit=17,contract=7,cli=1 -- --preset linux
+    counted linux unit=18,contract=7,cli=2 -- --preset linux
 }
 
 win64_build() {
@@ -63,8 +63,8 @@ win64_build() {
 
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
-win64_unit() { counted win64-unit unit=20 -- --preset win64 -L unit -j2; }
-win64_e2e() { counted win64-e2e wine=12,installer=2 -- --preset win64 -L "wine|installer"; }
+win64_unit() { counted win64-unit unit=21 -- --preset win64 -L unit -j2; }
+win64_e2e() { counted win64-e2e wine=13,installer=2 -- --preset win64 -L "wine|installer"; }
 
 win32_build() {
     cmake --preset win32 >/dev/null &&
@@ -80,6 +80,7 @@ step "win64: end-to-end tests under Wine" win64_e2e
 step "win32: build, Windows Server 2003 imports" win32_build
 step "fuzz: the core, 20 seconds" scripts/fuzz.sh 20 fuzz_core
 step "fuzz: the export reader, 20 seconds" scripts/fuzz.sh 20 fuzz_regexport
+step "fuzz: the port chooser, 20 seconds" scripts/fuzz.sh 20 fuzz_fixplan
 step "benchmarks: smoke run" scripts/bench.sh --smoke
 
 echo

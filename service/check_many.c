@@ -119,28 +119,43 @@ static int add_computer_files(epg_fleet *fleet, const epg_check_args *a)
     return 0;
 }
 
-static int write_html(const char *path, const epg_buf *b)
+int write_whole_file(const char *path, const epg_buf *b, DWORD disposition,
+                     const char *what)
 {
     WCHAR *wpath = wide_from_utf8(path);
-    HANDLE h = wpath ? CreateFileW(wpath, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+    HANDLE h = wpath ? CreateFileW(wpath, GENERIC_WRITE, 0, NULL, disposition,
                                    FILE_ATTRIBUTE_NORMAL, NULL)
                      : INVALID_HANDLE_VALUE;
-    DWORD put = 0;
+    DWORD put = 0, e = wpath ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+    epg_buf msg;
     int ok;
 
     free(wpath);
+    epg_buf_init(&msg);
     if (h == INVALID_HANDLE_VALUE) {
-        report_error("CreateFileW of the HTML report", GetLastError());
+        epg_buf_printf(&msg, "CreateFileW of %s %s", what, path);
+        report_error(epg_buf_str(&msg), e ? e : GetLastError());
+        epg_buf_free(&msg);
         return -1;
     }
-    ok = WriteFile(h, b->p ? b->p : "", (DWORD)b->len, &put, NULL) && put == b->len;
-    if (!ok)
-        report_error("WriteFile of the HTML report", GetLastError());
+    ok = !b->oom && WriteFile(h, b->p ? b->p : "", (DWORD)b->len, &put, NULL) &&
+         put == b->len;
+    if (!ok) {
+        epg_buf_printf(&msg, "WriteFile of %s %s", what, path);
+        report_error(epg_buf_str(&msg), b->oom ? ERROR_NOT_ENOUGH_MEMORY : GetLastError());
+    }
     if (!CloseHandle(h) && ok) {
-        report_error("CloseHandle of the HTML report", GetLastError());
+        epg_buf_printf(&msg, "CloseHandle of %s %s", what, path);
+        report_error(epg_buf_str(&msg), GetLastError());
         ok = 0;
     }
+    epg_buf_free(&msg);
     return ok ? 0 : -1;
+}
+
+static int write_html(const char *path, const epg_buf *b)
+{
+    return write_whole_file(path, b, CREATE_ALWAYS, "the HTML report");
 }
 
 static int by_name(const void *a, const void *b)
@@ -238,71 +253,97 @@ static int expand_reg(epg_check_args *a, char ***names, size_t *count)
     return 0;
 }
 
-int check_many(int argc, WCHAR **argv)
+void many_free(many_set *m)
 {
-    char **args = calloc((size_t)argc + 1, sizeof *args);
-    epg_check_args a;
-    epg_fleet fleet;
-    epg_buf err, out, html;
-    char **files = NULL;
-    size_t i, done = 0, first_remote, file_count = 0, readers_left = 0;
-    int code = EXIT_USAGE, rc;
+    size_t i;
 
-    memset(&a, 0, sizeof a);
-    epg_fleet_init(&fleet);
+    for (i = 0; m->args && i < (size_t)m->argc; i++)
+        free(m->args[i]);
+    free(m->args);
+    for (i = 0; i < m->file_count; i++)
+        free(m->files[i]);
+    free(m->files);
+    epg_check_args_free(&m->a);
+    epg_fleet_free(&m->fleet);
+    memset(m, 0, sizeof *m);
+}
+
+int many_read(int argc, WCHAR **argv, int fix, many_set *m)
+{
+    const char *cmd = fix ? "fix" : "check";
+    epg_buf err;
+    size_t i, done = 0, first_remote;
+    int rc, bad;
+
+    memset(m, 0, sizeof *m);
+    epg_fleet_init(&m->fleet);
     epg_buf_init(&err);
-    epg_buf_init(&out);
-    epg_buf_init(&html);
-    for (i = 0; args && i < (size_t)argc; i++)
-        if (!(args[i] = utf8_from_wide(argv[i])))
+    m->argc = argc;
+    m->args = calloc((size_t)argc + 1, sizeof *m->args);
+    for (i = 0; m->args && i < (size_t)argc; i++)
+        if (!(m->args[i] = utf8_from_wide(argv[i])))
             break;
-    if (!args || i < (size_t)argc) {
-        complain("exchportguard check: out of memory\n");
-        goto out;
+    if (!m->args || i < (size_t)argc) {
+        complain("exchportguard %s: out of memory\n", cmd);
+        goto fail;
     }
-    if (epg_check_args_parse(argc, args, &a, &err) || !a.many) {
-        complain("exchportguard check: %s\n\n", err.len ? epg_buf_str(&err)
+    bad = fix ? epg_fix_args_parse(argc, m->args, &m->a, &err)
+              : epg_check_args_parse(argc, m->args, &m->a, &err);
+    if (bad || (!fix && !m->a.many)) {
+        complain("exchportguard %s: %s\n\n", cmd, err.len ? epg_buf_str(&err)
                  : "unknown option");
         usage(1);
-        goto out;
+        goto fail;
     }
-    rc = expand_reg(&a, &files, &file_count);
-    if (rc || epg_fleet_add_exports(&fleet, &a)) {
+    rc = expand_reg(&m->a, &m->files, &m->file_count);
+    if (rc || epg_fleet_add_exports(&m->fleet, &m->a)) {
         if (rc != -2)
-            complain("exchportguard check: out of memory\n");
-        goto out;
+            complain("exchportguard %s: out of memory\n", cmd);
+        goto fail;
     }
-    first_remote = fleet.count;
-    for (i = 0; i < a.computer_count; i++)
-        if (!epg_fleet_add(&fleet, a.computers[i], NULL)) {
-            complain("exchportguard check: out of memory\n");
-            goto out;
+    first_remote = m->fleet.count;
+    for (i = 0; i < m->a.computer_count; i++)
+        if (!epg_fleet_add(&m->fleet, m->a.computers[i], NULL)) {
+            complain("exchportguard %s: out of memory\n", cmd);
+            goto fail;
         }
-    if (add_computer_files(&fleet, &a))
-        goto out;
+    if (add_computer_files(&m->fleet, &m->a))
+        goto fail;
     for (i = 0; i < first_remote; i++) {
-        read_export(&fleet.items[i], a.reg[i], &a);
-        progress(NULL, ++done, fleet.count, &fleet.items[i]);
+        read_export(&m->fleet.items[i], m->a.reg[i], &m->a);
+        progress(NULL, ++done, m->fleet.count, &m->fleet.items[i]);
     }
-    readers_left = remote_pool_run(&fleet, first_remote, a.parallel,
-                                   a.timeout_s * 1000u, remote_read, progress,
-                                   NULL, done);
-    code = epg_fleet_render(&fleet, &a, &html, &out);
-    if (a.html && write_html(a.html, &html))
+    m->readers_left = remote_pool_run(&m->fleet, first_remote, m->a.parallel,
+                                      m->a.timeout_s * 1000u, remote_read, progress,
+                                      NULL, done);
+    epg_buf_free(&err);
+    return 0;
+fail:
+    epg_buf_free(&err);
+    return EXIT_USAGE;
+}
+
+int check_many(int argc, WCHAR **argv)
+{
+    many_set m;
+    epg_buf out, html;
+    size_t readers_left;
+    int code;
+
+    epg_buf_init(&out);
+    epg_buf_init(&html);
+    code = many_read(argc, argv, 0, &m);
+    if (code)
+        goto out;
+    code = epg_fleet_render(&m.fleet, &m.a, &html, &out);
+    if (m.a.html && write_html(m.a.html, &html))
         code = EXIT_USAGE;
     out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
     if (code == EXIT_USAGE && out.oom)
         complain("exchportguard check: out of memory; the report is incomplete\n");
 out:
-    for (i = 0; args && i < (size_t)argc; i++)
-        free(args[i]);
-    free(args);
-    for (i = 0; i < file_count; i++)
-        free(files[i]);
-    free(files);
-    epg_check_args_free(&a);
-    epg_fleet_free(&fleet);
-    epg_buf_free(&err);
+    readers_left = m.readers_left;
+    many_free(&m);
     epg_buf_free(&out);
     epg_buf_free(&html);
     remote_pool_exit(readers_left, code);

@@ -11,6 +11,17 @@
 #include "tcptable.h"
 #include "winutil.h"
 
+void read_local(epg_snapshot *snap)
+{
+    regread_snapshot(snap);
+    /* The same settings the service uses decide whether, and how, the
+     * dynamic range is checked, so both give the same verdict. */
+    if (epg_needs_netsh(snap))
+        netsh_query(snap, NULL);
+    if (epg_needs_listeners(snap))
+        tcptable_collect(snap);
+}
+
 int cmd_check(int argc, WCHAR **argv)
 {
     int json = 0, i, code;
@@ -33,13 +44,7 @@ int cmd_check(int argc, WCHAR **argv)
     epg_snapshot_init(&snap);
     epg_evaluation_init(&ev);
     epg_buf_init(&out);
-    regread_snapshot(&snap);
-    /* The same settings the service uses decide whether, and how, the
-     * dynamic range is checked, so both give the same verdict. */
-    if (epg_needs_netsh(&snap))
-        netsh_query(&snap, NULL);
-    if (epg_needs_listeners(&snap))
-        tcptable_collect(&snap);
+    read_local(&snap);
     if (epg_evaluate(&snap, &ev)) {
         complain("exchportguard check: out of memory; no verdict\n");
         code = EPG_EXIT_UNREADABLE;

@@ -6,12 +6,43 @@
 
 #include <windows.h>
 
+#include "check_args.h"
+#include "fleet.h"
+
 #define EXIT_USAGE 3
 
 int cmd_check(int argc, WCHAR **argv);
 /* check with --reg, --computer or --computers-file (check_many.c). */
 int check_many(int argc, WCHAR **argv);
 int cmd_run(int argc, WCHAR **argv);
+/* exchportguard fix (cmd_fix.c; --apply in fix_apply.c). */
+int cmd_fix(int argc, WCHAR **argv);
+
+/* Reads the local registry, and netsh's and the TCP table's answers when
+ * the settings want them, into snap, as check and the service do. */
+void read_local(epg_snapshot *snap);
+
+/* The options of check or fix (fix 1) and every computer they name, read:
+ * exports, remote computers.  For fix without --reg, --computer or
+ * --computers-file the fleet is empty (the caller reads this computer).
+ * Returns 0, or EXIT_USAGE after saying why. */
+typedef struct many_set {
+    int argc;
+    char **args;                /* UTF-8 copies; a points into them */
+    char **files;               /* --reg patterns expanded */
+    size_t file_count;
+    epg_check_args a;
+    epg_fleet fleet;
+    /* Remote readers still running (abandoned after --timeout): the
+     * command ends through remote_pool_exit(readers_left, code). */
+    size_t readers_left;
+} many_set;
+int many_read(int argc, WCHAR **argv, int fix, many_set *m);
+void many_free(many_set *m);
+/* Writes b to path (CreateFileW with disposition); on failure says so,
+ * naming what and path, with the Win32 error, and returns -1. */
+int write_whole_file(const char *path, const epg_buf *b, DWORD disposition,
+                     const char *what);
 int cmd_service(int argc, WCHAR **argv);
 int cmd_install(int argc, WCHAR **argv);
 int cmd_configure(int argc, WCHAR **argv);

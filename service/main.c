@@ -34,6 +34,16 @@ void usage(int to_stderr)
         "                    one report; exit code 2 if any computer has a\n"
         "                    conflict, else 3 if any could not be read, else 1\n"
         "                    for warnings, else 0. See docs/fleet.md.\n"
+        "  fix [--json] [--plan FILE] [--apply --undo FILE [--yes]]\n"
+        "      [--reg FILE... | --computer NAME | --computers-file FILE]\n"
+        "                    For each conflict and each error about a port,\n"
+        "                    propose a new port for one value (see\n"
+        "                    docs/operations.md, \"Fixing a conflict\"); --plan\n"
+        "                    writes the changes as a .reg file; --apply writes\n"
+        "                    them to this computer's registry after writing the\n"
+        "                    undo file and asking (--yes: do not ask). Exit: 0\n"
+        "                    nothing to fix or all written, 1 changes proposed\n"
+        "                    and not written, 3 no plan, refused or failed.\n"
         "  run [--eventlog]  Watch in this console and print every event until\n"
         "                    Ctrl+C; --eventlog also writes them to the\n"
         "                    Application event log.\n"
@@ -66,6 +76,7 @@ static const struct {
     int (*run)(int argc, WCHAR **argv);
 } commands[] = {
     { L"check", cmd_check },
+    { L"fix", cmd_fix },
     { L"run", cmd_run },
     { L"service", cmd_service },
     { L"install", cmd_install },

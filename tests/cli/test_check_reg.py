@@ -9,36 +9,12 @@ import csv
 import io
 import json
 import os
-import shutil
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-EXE, WORK = sys.argv[1], sys.argv[2]
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import SVC, WORK, check, finish, run, write5  # noqa: E402
 
-
-def check(cond, what):
-    print(("  ok   " if cond else "  FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def run(*args):
-    p = subprocess.run([EXE] + list(args), cwd=WORK, capture_output=True)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
-
-
-def write5(name, text):
-    with open(os.path.join(WORK, name), "wb") as f:
-        f.write(("\ufeffWindows Registry Editor Version 5.00\r\n\r\n" + text)
-                .encode("utf-16-le"))
-
-
-SVC = "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\"
 write5("EX01.reg", SVC + "MSExchangeIS\\ParametersSystem]\r\n"
        "\"TCP/IP Port\"=dword:00001771\r\n" + SVC + "MSExchangeSA\\Parameters]\r\n"
        "\"TCP/IP NSPI Port\"=dword:00001771\r\n"
@@ -128,7 +104,4 @@ ports = {v["id"]: v["port"] for v in d["computers"][0]["report"]["values"]}
 check(rc == 0 and ports["is-tcpip-port"] == 6001,
       "the value after 20 MB of other keys is read (exit %r)" % rc)
 
-if failures:
-    print("test_check_reg: %d failure(s)" % len(failures))
-    sys.exit(1)
-print("test_check_reg: all checks passed")
+finish("test_check_reg")

@@ -5,6 +5,7 @@
  *   regtool put <key> <value> <type-number> fill <byte> <count>
  *       Writes any type with any bytes (a 3-byte REG_DWORD, a 1 MB string).
  *   regtool deny <key>     Denies everyone all access to the key (DACL).
+ *   regtool readonly <key> Lets everyone read the key, nobody write it.
  *   regtool allow <key>    Restores full access for everyone.
  *   regtool churn <key> <value> <count> <port-a> <port-b>
  *       Writes the value count times, alternating the two ports, ending on
@@ -306,6 +307,8 @@ int wmain(int argc, WCHAR **argv)
         return put(argc - 2, argv + 2);
     if (argc == 3 && !wcscmp(argv[1], L"deny"))
         return set_dacl(argv[2], L"D:(D;;KA;;;WD)");
+    if (argc == 3 && !wcscmp(argv[1], L"readonly"))
+        return set_dacl(argv[2], L"D:(A;;KR;;;WD)");
     if (argc == 3 && !wcscmp(argv[1], L"allow"))
         return set_dacl(argv[2], L"D:(A;;KA;;;WD)");
     if (argc >= 3 && !wcscmp(argv[1], L"churn"))
@@ -316,6 +319,6 @@ int wmain(int argc, WCHAR **argv)
         return script(argv[2]);
     if (argc == 3 && !wcscmp(argv[1], L"proc"))
         return proc(argv[2]);
-    fprintf(stderr, "usage: regtool put|deny|allow|churn|recreate|proc ...\n");
+    fprintf(stderr, "usage: regtool put|deny|readonly|allow|churn|recreate|proc ...\n");
     return 2;
 }

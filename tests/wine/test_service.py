@@ -132,6 +132,25 @@ try:
 
     scenarios.run_all(pfx, log, rendered=False)
 
+    print("fix --apply ends a conflict: the running service reports 1101 and 1103")
+    settle(log)
+    mark = log.count()
+    pfx.reg_add(scenarios.IS, "TCP/IP Port", "REG_DWORD", 6001)
+    scenarios.expect(log, mark, scenarios.exact(1100, scenarios.pair(
+        6001, scenarios.IS_HTTP, scenarios.IS_TCP)), "1100 before fix")
+    settle(log)
+    mark = log.count()
+    r = pfx.run(EXE, "fix", "--apply", "--undo", pfx.tmp_win + "\\undo-service.reg", "--yes")
+    check(r.rc == 0 and "Wrote 1 change(s)" in r.out, "fix --apply writes one change (%r)" % r)
+    scenarios.expect(log, mark, scenarios.exact(1101, scenarios.pair(
+        6001, scenarios.IS_HTTP, scenarios.IS_TCP)), "1101 after fix --apply")
+    scenarios.expect(log, mark, has(1103), "1103 after fix --apply")
+    settle(log)
+    check(pfx.service_state() == "RUNNING", "the service still runs; fix restarted nothing")
+    v = pfx.reg_query(SVC)
+    check(v.get("ObjectName", ("", ""))[1] == r"NT AUTHORITY\LocalService",
+          "the service still runs as LocalService")
+
     print("stop")
     mark = log.count()
     t0 = time.time()

@@ -1,0 +1,97 @@
+/* The remedy the analyzer only tells: for each conflict (1100, 1104) and
+ * each error-level finding about one value's port (below 1024, inside an
+ * exclusion range nobody else can bind), one proposed change of one value
+ * to a new port.  Pure: from a snapshot and its evaluation to a plan; the
+ * shell prints it, writes it as a .reg file, or applies it.
+ *
+ * Which value of a conflict changes (docs/operations.md, "Fixing a
+ * conflict"): a snapshot does not say which value the administrator set
+ * last, so the rule is the catalogue's order: the later value of the pair
+ * changes and the earlier one keeps its port.  A conflict one of whose
+ * values is already being changed needs no change of its own (a new port is
+ * unique), so three values on one port take two changes.
+ *
+ * The new port is the lowest port that
+ *   - is 1024 or above,
+ *   - no watched value uses (set, or its effective default, in any family;
+ *     stricter than the conflict rule, which compares a default only within
+ *     its family) and no other change of this plan takes,
+ *   - lies outside the dynamic port range and outside every exclusion
+ *     range, administered or not, when the check knows them
+ *     (CheckDynamicRange on and the OS version known),
+ *   - is held by nobody in the TCP table, when it was read,
+ *   - lies in the analyzer's recommended range 59531-60554 for the Exchange
+ *     2010 values that have one, else is above 5000 (the remedy's "a unique
+ *     value that is just above 5000").
+ * When no port qualifies, the plan says so and why; nothing is proposed
+ * then for any value (a half plan would leave a conflict standing). */
+#ifndef EPG_FIXPLAN_H
+#define EPG_FIXPLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checks.h"
+#include "strbuf.h"
+
+/* Where the new port was looked for. */
+typedef enum epg_fix_basis {
+    EPG_FIX_RECOMMENDED = 0,    /* EPG_EX2010_RECOMMENDED_LO..HI */
+    EPG_FIX_ABOVE_5000          /* 5001..65535 */
+} epg_fix_basis;
+
+#define EPG_FIX_ABOVE_LO 5001u
+
+typedef struct epg_fix_change {
+    size_t value;               /* catalogue index of the value to change */
+    /* The finding that asks for it: conflict (other = the value it shares
+     * the port with), port-below-1024 or port-excluded (other =
+     * EPG_VALUE_COUNT). */
+    epg_rule rule;
+    size_t other;
+    uint16_t old_port;          /* the port it had (set or default) */
+    epg_port_status old_status; /* EPG_PORT_OK or EPG_PORT_DEFAULT */
+    uint32_t new_type;          /* EPG_REG_DWORD, EPG_REG_SZ or _EXPAND_SZ */
+    uint16_t new_port;
+    epg_fix_basis basis;
+} epg_fix_change;
+
+typedef enum epg_fix_result {
+    EPG_FIX_OK = 0,             /* the plan holds count changes (maybe 0) */
+    EPG_FIX_NO_PORT,            /* no port qualifies for one value: reason */
+    EPG_FIX_INCOMPLETE          /* the verdict is unreadable: reason */
+} epg_fix_result;
+
+typedef struct epg_fix_plan {
+    epg_fix_result result;
+    epg_fix_change changes[EPG_VALUE_COUNT];
+    size_t count;
+    epg_buf reason;             /* EPG_FIX_NO_PORT, EPG_FIX_INCOMPLETE */
+} epg_fix_plan;
+
+void epg_fix_plan_init(epg_fix_plan *p);
+void epg_fix_plan_free(epg_fix_plan *p);
+
+/* Plans the changes for snap, whose evaluation ev is.  Returns p->result. */
+epg_fix_result epg_fix_plan_make(const epg_snapshot *snap, const epg_evaluation *ev,
+                                 epg_fix_plan *p);
+
+/* The registry data a change writes: a REG_DWORD's four bytes, or the
+ * decimal digits as NUL-terminated UTF-16LE.  Returns the size (at most
+ * EPG_FIX_DATA_MAX). */
+#define EPG_FIX_DATA_MAX 16
+size_t epg_fix_data(const epg_fix_change *c, uint8_t out[EPG_FIX_DATA_MAX]);
+
+/* Puts every change of p into snap's readings, as if it had been written.
+ * Returns 0, or -1 when memory ran out. */
+int epg_fix_apply_snapshot(epg_snapshot *snap, const epg_fix_plan *p);
+
+/* Why this change and this port, one sentence for people: names both
+ * values of a conflict and the range the port came from. */
+void epg_fix_describe(const epg_evaluation *ev, const epg_fix_change *c, epg_buf *out);
+
+/* The services whose components read the changed values, ';'-separated
+ * and without repeats (what must restart), in catalogue order. */
+void epg_fix_services(const epg_fix_plan *p, epg_buf *out);
+
+#endif

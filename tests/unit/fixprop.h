@@ -1,0 +1,36 @@
+/* Random snapshots for the port chooser, and the property every plan must
+ * have.  One generator serves the unit test (bytes from a seeded PRNG) and
+ * the fuzz target (bytes from libFuzzer), so both explore the same space:
+ * values clustered on the ports conflicts and range rules are made of, keys
+ * missing, every OS generation, the range check on and off, an override,
+ * MaxUserPort, netsh's dynamic range and exclusion table (administered and
+ * not), listeners, and now and then a value that cannot be read. */
+#ifndef FIXPROP_H
+#define FIXPROP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fixplan.h"
+#include "snapshot.h"
+
+/* Where the generator's bytes come from. */
+typedef unsigned (*fp_byte_fn)(void *ctx);
+
+/* Fills s (initialised by the caller) from the byte source. */
+void fp_random_snapshot(epg_snapshot *s, fp_byte_fn next, void *ctx);
+
+/* Plans for s, applies the plan to s and checks the property:
+ *   - an unreadable verdict gives EPG_FIX_INCOMPLETE and nothing else does;
+ *   - EPG_FIX_NO_PORT proposes nothing and gives a reason;
+ *   - otherwise every proposed port is >= 1024, unique in the plan, used by
+ *     no other value afterwards, outside the dynamic range and every
+ *     exclusion range the check knew, held by nobody in the TCP table,
+ *     inside 59531-60554 for the Exchange 2010 range-rule values and above
+ *     5000 for the others; afterwards no conflict, no port below 1024 and
+ *     no excluded port stands, no finding names a changed value, and the
+ *     verdict is no worse.
+ * Returns 0, or 1 with why filled in.  *result receives the plan's result. */
+int fp_check_property(epg_snapshot *s, epg_fix_result *result, char *why, size_t n);
+
+#endif
