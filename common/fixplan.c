@@ -223,6 +223,10 @@ size_t epg_fix_data(const epg_fix_change *c, uint8_t out[EPG_FIX_DATA_MAX])
         return 4;
     }
     n = (size_t)snprintf(digits, sizeof digits, "%u", (unsigned)c->new_port);
+    /* A port has at most five digits; saying so lets gcc -O3 see the
+     * writes stay inside out (-Wstringop-overflow otherwise). */
+    if (n > 5)
+        n = 5;
     for (i = 0; i <= n; i++) {      /* with the terminating NUL */
         out[2 * i] = i < n ? (uint8_t)digits[i] : 0;
         out[2 * i + 1] = 0;
