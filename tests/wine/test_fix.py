@@ -29,7 +29,7 @@ IS_TCP = IS + r"\TCP/IP Port"
 
 def dump():
     """Every watched key: {key: {value: (type, data)}} or None when absent."""
-    return {k: pfx.reg_query(k) for k in KEYS}
+    return pfx.reg_dump(KEYS)
 
 
 def reset():

@@ -300,6 +300,25 @@ class Host:
             return values.get(name)
         return values
 
+    def reg_dump(self, keys):
+        """reg_query of each key, {key: values or None}, from one
+        `reg query /s` of their common parent: one Wine process instead of
+        one per key."""
+        def full(k):
+            return ("HKEY_LOCAL_MACHINE" + k[4:] if k.upper().startswith("HKLM\\") else k).lower()
+        parent = os.path.commonpath([k.replace("\\", "/") for k in keys]).replace("/", "\\")
+        r = self.reg("query", parent, "/s")
+        require(r.rc == 0, "reg query %s /s (%r)" % (parent, r))
+        found, cur = {}, None
+        for line in r.out.splitlines():
+            if line and not line.startswith(" "):
+                cur = found.setdefault(line.strip().lower(), {})
+                continue
+            m = re.match(r"^    (.*?)    (REG_\w+)    ?(.*)$", line)
+            if m and cur is not None:
+                cur[m.group(1)] = (m.group(2), m.group(3))
+        return {k: found.get(full(k)) for k in keys}
+
     def key_exists(self, key):
         return self.reg("query", key).rc == 0
 
