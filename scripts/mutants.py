@@ -30,9 +30,11 @@ SRC = os.path.join(SCRATCH, "src")
 # The scratch copy is no git checkout, so the test of what git tracks has
 # nothing to judge there (it fails by design when git lists nothing).
 NATIVE_TESTS = ["ctest", "--preset", "linux", "-E", "^contract.no_generated_files$",
-                "--timeout", "120"]
+                "--timeout", "120", "-j2", "--stop-on-failure"]
 # A mutant that makes a test hang is killed by ctest's timeout (a hung
-# service never passes); the native tests take well under a second each.
+# service never passes).  The native tests are independent of each other,
+# so two run at once, and the first failure ends the run: a killed mutant
+# needs no more (the port chooser's property test alone takes seconds).
 
 
 class Mutant:
