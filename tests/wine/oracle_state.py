@@ -23,6 +23,13 @@ def identity(e):
     """The finding an event raises or clears, or None."""
     s = e.strings
     kind = (RAISE_CLEAR.get(e.id) or CLEARS.get(e.id) or (None, None))[1]
+    need = 4 if kind == "conflict" else 1 if kind in ("invalid", "unreadable") else 2
+    if kind is not None and len(s) < need:
+        # A defect in the service's event (or in the trace): say which, not
+        # an IndexError from deep inside a comparison.
+        raise AssertionError("event %d (trace line %s) carries %d insertion strings, "
+                             "the oracle needs %d: %r" % (e.id, getattr(e, "line", "?"),
+                                                         len(s), need, s))
     if kind == "conflict":
         return ("conflict", int(s[0]), s[1], s[3])
     if kind in ("invalid", "unreadable"):
