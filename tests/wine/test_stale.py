@@ -15,7 +15,12 @@ runs one variant in a single regtool process, as fast as Wine runs it:
   delete   the churn, the write, then the key deleted with RegDeleteTreeW
            after 0 to 2000 us or 1 to 20 ms;
   denied   the churn, then the key made unreadable but deletable and
-           deleted while the service cannot open it.
+           deleted while the service cannot open it;
+  rewrite  after a quiet moment, TCP/IP Port set to 6002 (the conflict
+           ends) and 0 to 400 us later back to 6001: the service reads a
+           key whose own watch fired before re-arming that watch
+           (service/engine.c), and the second write lands at every point
+           of that read, check and re-arm.
 
 ("poke" is a subkey created and deleted beside the key: Wine signals no ACL
 change, docs/wine.md item 15, so this is the change after which the
@@ -67,7 +72,7 @@ SA_NSPI = path(r"MSExchangeSA\Parameters", "TCP/IP NSPI Port")
 DECOY = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
 CONFLICT = ("conflict", 6001, SA_NSPI, IS_TCP)
 REACTION = 3.0
-VARIANTS = ("churn", "write", "delete", "denied")
+VARIANTS = ("churn", "write", "delete", "denied", "rewrite")
 
 
 def put_dword(port):
@@ -86,6 +91,11 @@ def repetition(variant):
     """The steps of one repetition and the state it leaves: the findings
     about the key that must stand, and whether the key is missing."""
     lines = ["allow\t" + KEY, "createkey\t" + KEY, put_dword(6001)]
+    if variant == "rewrite":
+        # Past the coalescing window (20 ms) and the one after it, so the
+        # first write is checked at once.
+        lines += ["sleep\t60", put_dword(6002)] + spin() + [put_dword(6001)]
+        return lines, {CONFLICT}, False
     for _ in range(2):
         lines += ["deny\t" + KEY] + poke() + spin() + ["allow\t" + KEY] + poke() + spin()
     if variant == "churn":
