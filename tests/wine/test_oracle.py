@@ -305,12 +305,20 @@ def run_seed(seed, work, flood_count):
             before = log.count()
             done += n
             allowed = {l.split("\t")[1][len(SVC):] for l in lines if l.startswith("allow\t")}
-            # Keys unreadable at the last comparison and not allowed since
-            # stay unreadable all burst long: the service could read nothing
-            # there, so what involves their values must keep the state it
-            # had then.
+            # Deleted (the key or an ancestor) or created: a key deleted
+            # while denied and put back (tryput creates it) in the same
+            # burst was missing in between, which ends what involved its
+            # values (the data proves them over), however it reads now.
+            gone = {l.split("\t")[1][len(SVC):] for l in lines
+                    if l.split("\t")[0] in ("deletetree", "deletekey", "createkey")}
+            # Keys unreadable at the last comparison, neither allowed nor
+            # deleted since, stay unreadable all burst long: the service
+            # could read nothing there, so what involves their values must
+            # keep the state it had then.
             stable = {p for p in prev_unreadable_keys
-                      if p[len(HKLM_SERVICES) + 1:] not in allowed}
+                      if p[len(HKLM_SERVICES) + 1:] not in allowed and
+                      not any(p[len(HKLM_SERVICES) + 1:] == g or
+                              p[len(HKLM_SERVICES) + 1:].startswith(g + "\\") for g in gone)}
             pfx.script(regtool, lines, "burst%d.txt" % burst)
             settle(log, quiet=0.8, timeout=30 if burst not in floods else FLOOD_WAIT,
                    expect_quiet=burst not in floods)
