@@ -98,9 +98,6 @@ uint64_t epg_monitor_deadline(const epg_monitor *m);
  *   wait with timeout 0 while epg_monitor_listeners_wanted();
  *   when the wait found nothing and epg_monitor_listeners_due(now): read
  *   the tables into the snapshot, then epg_monitor_listeners_read().
- * (The service reads them on a thread of its own and moves the result into
- * the snapshot when it arrives; the monitor is still called from one thread
- * only: service/engine.c.)
  * Due at most once a second; never with ListenerCheckMinutes 0, which
  * leaves no timer at all. */
 int epg_monitor_listeners_wanted(const epg_monitor *m);

@@ -90,32 +90,3 @@ size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX]
     }
     return n;
 }
-
-static int same_reading(const epg_reading *a, const epg_reading *b)
-{
-    if (a->presence != b->presence)
-        return 0;
-    if (a->presence == EPG_UNREADABLE)
-        return a->error == b->error;
-    return a->presence == EPG_ABSENT ||
-           (a->type == b->type && a->size == b->size && a->full_size == b->full_size &&
-            (a->size == 0 || memcmp(a->data, b->data, a->size) == 0));
-}
-
-uint32_t epg_snapshot_keys_differ(const epg_snapshot *a, const epg_snapshot *b,
-                                  uint32_t keys)
-{
-    epg_read_item pa[EPG_READ_PLAN_MAX], pb[EPG_READ_PLAN_MAX];
-    size_t n = epg_snapshot_plan((epg_snapshot *)a, pa), i, k;
-    uint32_t differ = 0;
-
-    (void)epg_snapshot_plan((epg_snapshot *)b, pb);
-    for (k = 0; k < EPG_MAX_KEYS; k++)
-        if ((keys & (1u << k)) &&
-            (a->keys[k].state != b->keys[k].state || a->keys[k].error != b->keys[k].error))
-            differ |= 1u << k;
-    for (i = 0; i < n; i++)
-        if ((keys & (1u << pa[i].key)) && !same_reading(pa[i].slot, pb[i].slot))
-            differ |= 1u << pa[i].key;
-    return differ;
-}

@@ -77,12 +77,4 @@ size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX]
 int epg_snapshot_item(const epg_snapshot *s, size_t i, size_t *key, const char **name,
                       const epg_reading **reading);
 
-/* The keys of the mask whose state or any value reads differently in a than
- * in b (presence, type, bytes, size, error).  The engine reads a key whose
- * own watch fired before re-arming that watch, then reads it once more into
- * a second snapshot: a key that reads the same both times needs no second
- * check (service/engine.c). */
-uint32_t epg_snapshot_keys_differ(const epg_snapshot *a, const epg_snapshot *b,
-                                  uint32_t keys);
-
 #endif

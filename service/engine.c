@@ -1,7 +1,6 @@
 #include "engine.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "monitor.h"
 #include "netsh.h"
@@ -10,99 +9,12 @@
 #include "watcher.h"
 #include "winutil.h"
 
-/* Who holds the pinned ports is read on a thread of its own: the TCP tables,
- * the services and the process list cost about 30 ms under Wine (more on a
- * busy Windows server), and a registry change arriving meanwhile must not
- * wait for them.  The engine asks (go), the reader fills its own view and
- * says so (done, one of the handles the engine waits on), and the engine
- * moves the view into the monitor's snapshot: the monitor and the snapshot
- * stay the engine thread's alone. */
-typedef struct listener_reader {
-    HANDLE thread;
-    HANDLE go, done;        /* auto-reset */
-    HANDLE stop;            /* the engine's: the reader ends with it */
-    epg_tcp_view view;      /* the reader's until done is signalled */
-    int busy;               /* asked and not yet done */
-} listener_reader;
-
 /* The engine waits, reads and hands over; common/monitor.c decides. */
 typedef struct engine {
     const engine_config *cfg;
     watcher w;
     epg_monitor m;
-    epg_snapshot again;     /* the second read of keys read before re-arming */
-    listener_reader lr;     /* thread NULL: the tables are read inline */
 } engine;
-
-static DWORD WINAPI listener_thread(LPVOID arg)
-{
-    listener_reader *lr = arg;
-    HANDLE hs[2];
-
-    hs[0] = lr->stop;
-    hs[1] = lr->go;
-    while (WaitForMultipleObjects(2, hs, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
-        tcptable_collect(&lr->view);
-        SetEvent(lr->done);
-    }
-    return 0;
-}
-
-/* Without its events or thread (out of resources at start) the engine reads
- * the tables itself, as it did before the reader existed: slower changes
- * now and then, nothing lost. */
-static void listener_reader_start(listener_reader *lr, HANDLE stop)
-{
-    lr->stop = stop;
-    lr->go = CreateEventW(NULL, FALSE, FALSE, NULL);
-    lr->done = CreateEventW(NULL, FALSE, FALSE, NULL);
-    if (lr->go && lr->done)
-        lr->thread = CreateThread(NULL, 0, listener_thread, lr, 0, NULL);
-}
-
-/* The engine's stop is set.  A reader still inside a table read ends when
- * the read returns; its view is freed only if it has ended, since it may
- * still write to it (the process is ending: what is left is the
- * system's to reclaim). */
-static void listener_reader_end(listener_reader *lr)
-{
-    int ended = 1;
-
-    if (lr->thread) {
-        ended = WaitForSingleObject(lr->thread, 5000) == WAIT_OBJECT_0;
-        CloseHandle(lr->thread);
-    }
-    if (ended)
-        epg_tcp_view_free(&lr->view);
-    if (lr->go)
-        CloseHandle(lr->go);
-    if (lr->done)
-        CloseHandle(lr->done);
-}
-
-/* The ListenerCheckMinutes read is due: ask the reader, or read inline. */
-static void read_listeners(engine *e)
-{
-    if (!e->lr.thread) {
-        tcptable_collect(&epg_monitor_snapshot(&e->m)->tcp);
-        (void)epg_monitor_listeners_read(&e->m, wall_unix(), clock_ms());
-    } else if (!e->lr.busy) {
-        e->lr.busy = 1;
-        SetEvent(e->lr.go);
-    }   /* else the read under way is as new as this one would be */
-}
-
-/* The reader is done: its view becomes the snapshot's. */
-static void listeners_arrived(engine *e)
-{
-    epg_tcp_view *t = &epg_monitor_snapshot(&e->m)->tcp;
-
-    epg_tcp_view_free(t);
-    *t = e->lr.view;
-    memset(&e->lr.view, 0, sizeof e->lr.view);
-    e->lr.busy = 0;
-    (void)epg_monitor_listeners_read(&e->m, wall_unix(), clock_ms());
-}
 
 static void sync_stats(engine *e)
 {
@@ -172,57 +84,18 @@ static DWORD wait_timeout(const engine *e, uint64_t now)
     return d - now > 0x7FFFFFFF ? 0x7FFFFFFF : (DWORD)(d - now);
 }
 
-/* A watch fired: handles[fired].  Nothing changed after a key's watch is
- * re-armed can be missed, provided the key is read after the re-arm.  But
- * the re-arm and the look at the other watches are three wineserver
- * requests under Wine (reset, re-arm, poll), each as dear as the
- * notification itself, and the change's events would wait for all of them.
- * So when the watch that fired is a key's own (its values changed) and the
- * monitor wants a check now, the key is read through its open handle and
- * checked first, then every fired watch is served as always, and then each
- * key read before its watch was re-armed is read once more: if it reads
- * the same, what was published stands; if not (a write fell between the
- * read and the re-arm), it is a change like any other.  A key whose chain
- * had to be re-opened is read afresh in any case.  (The same order holds
- * on Windows, where the re-arm is a system call: the second read is what
- * keeps the rule, not anything Wine does.) */
-static void changed(engine *e, const HANDLE *handles, size_t n, size_t fired, uint64_t now)
-{
-    uint32_t own = watcher_own_watch(&e->w, handles[fired]);
-    uint32_t first = own ? epg_monitor_change(&e->m, own, now) : 0;
-    uint32_t keys, again;
-
-    read_and_check(e, first);
-    keys = watcher_service(&e->w, handles + 1, n - 1, fired - 1);
-    /* Read before their watch was re-armed just now; a key read first
-     * whose watch did not fire again was armed before that read. */
-    again = first & keys & watcher_rearmed_only(&e->w);
-    if (again) {
-        HKEY open[EPG_MAX_KEYS];
-        watcher_keys(&e->w, open);
-        regread_keys_open(&e->again, again, open);
-        keys &= ~again | epg_snapshot_keys_differ(&e->again, epg_monitor_snapshot(&e->m),
-                                                 again);
-    }
-    read_and_check(e, epg_monitor_change(&e->m, keys, now));
-}
-
 static DWORD engine_loop(engine *e)
 {
     HANDLE handles[MAXIMUM_WAIT_OBJECTS];
-    size_t n, all;
+    size_t n;
 
     /* The stop event comes first: WaitForMultipleObjects reports the
-     * lowest signalled index, so a stop is seen even in a change storm.
-     * The listener reader's done comes last, after every watch. */
+     * lowest signalled index, so a stop is seen even in a change storm. */
     handles[0] = e->cfg->stop;
-    n = 1 + watcher_handles(&e->w, handles + 1, MAXIMUM_WAIT_OBJECTS - 2);
-    all = n;
-    if (e->lr.thread)
-        handles[all++] = e->lr.done;
+    n = 1 + watcher_handles(&e->w, handles + 1, MAXIMUM_WAIT_OBJECTS - 1);
     for (;;) {
         uint64_t now = clock_ms();
-        DWORD r = WaitForMultipleObjects((DWORD)all, handles, FALSE,
+        DWORD r = WaitForMultipleObjects((DWORD)n, handles, FALSE,
                                          wait_timeout(e, now));
 
         if (e->cfg->stats)
@@ -232,18 +105,23 @@ static DWORD engine_loop(engine *e)
         if (r == WAIT_FAILED)
             return report_error("waiting for registry notifications", GetLastError());
         now = clock_ms();
-        if (r > WAIT_OBJECT_0 && r < WAIT_OBJECT_0 + n)
-            changed(e, handles, n, r - WAIT_OBJECT_0, now);
-        else if (r == WAIT_OBJECT_0 + n && e->lr.thread)
-            listeners_arrived(e);
+        if (r > WAIT_OBJECT_0 && r < WAIT_OBJECT_0 + n) {
+            /* Re-arm first, then read: nothing changed after the re-arm
+             * can be missed. */
+            uint32_t keys = watcher_service(&e->w, handles + 1, n - 1,
+                                            r - WAIT_OBJECT_0 - 1);
+            read_and_check(e, epg_monitor_change(&e->m, keys, now));
+        }
         if (now >= epg_monitor_deadline(&e->m)) {
             uint32_t keys = epg_monitor_tick(&e->m, now);
             watcher_retry(&e->w, keys);
             read_and_check(e, keys);
         }
         /* Who holds the pinned ports, once the registry is quiet. */
-        if (r == WAIT_TIMEOUT && epg_monitor_listeners_due(&e->m, now))
-            read_listeners(e);
+        if (r == WAIT_TIMEOUT && epg_monitor_listeners_due(&e->m, now)) {
+            tcptable_collect(epg_monitor_snapshot(&e->m));
+            (void)epg_monitor_listeners_read(&e->m, wall_unix(), clock_ms());
+        }
         sync_stats(e);
     }
 }
@@ -257,7 +135,6 @@ DWORD engine_run(const engine_config *cfg)
         return ERROR_NOT_ENOUGH_MEMORY;
     e->cfg = cfg;
     epg_monitor_init(&e->m, &cfg->sink);
-    epg_snapshot_init(&e->again);
     err = watcher_init(&e->w);
     if (!err) {
         epg_snapshot *snap = epg_monitor_snapshot(&e->m);
@@ -274,15 +151,12 @@ DWORD engine_run(const engine_config *cfg)
         sync_stats(e);
         if (cfg->ready)
             SetEvent(cfg->ready);
-        listener_reader_start(&e->lr, cfg->stop);
         err = engine_loop(e);
-        listener_reader_end(&e->lr);
         epg_monitor_stopping(&e->m);
         sync_stats(e);
         watcher_free(&e->w);
     }
     epg_monitor_free(&e->m);
-    epg_snapshot_free(&e->again);
     free(e);
     return err;
 }

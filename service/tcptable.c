@@ -201,8 +201,9 @@ static void read_images(epg_tcp_view *t)
     CloseHandle(snap);
 }
 
-void tcptable_collect(epg_tcp_view *t)
+void tcptable_collect(epg_snapshot *s)
 {
+    epg_tcp_view *t = &s->tcp;
     WCHAR path[MAX_PATH + 32];
     UINT len;
     HMODULE dll = NULL;

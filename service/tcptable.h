@@ -13,10 +13,8 @@
 #include "holders.h"
 #include "snapshot.h"
 
-/* Replaces *t (a snapshot's tcp).  Every failure is kept as a note with its
- * Win32 code and text; t->collected says whether the IPv4 table at least was
- * read.  About 30 ms under Wine; the service calls it on a thread of its own
- * (service/engine.c), so a change never waits for it. */
-void tcptable_collect(epg_tcp_view *t);
+/* Replaces s->tcp.  Every failure is kept as a note with its Win32 code and
+ * text; s->tcp.collected says whether the IPv4 table at least was read. */
+void tcptable_collect(epg_snapshot *s);
 
 #endif

@@ -47,10 +47,7 @@
  * thread is cancelled when that thread exits.  The events are manual-reset
  * and are reset before re-arming, and the caller re-reads the registry
  * after re-arming: a change between the signal and the re-arm is then seen
- * by the read, so no change is ever missed.  (The engine may also read a key
- * whose own watch fired before re-arming it, to report sooner; it then reads
- * the key once more after the re-arm, so the rule still holds:
- * service/engine.c.) */
+ * by the read, so no change is ever missed. */
 #ifndef EPG_WATCHER_H
 #define EPG_WATCHER_H
 
@@ -88,9 +85,6 @@ typedef struct watcher {
     watch_slot slots[EPG_MAX_KEYS];
     size_t count;
     uint64_t resolves;      /* how often keys were (re)opened, for tests */
-    /* The last watcher_service: keys whose own watch was re-armed, and
-     * keys whose chain was re-opened (resolved). */
-    uint32_t rearmed, reopened;
 } watcher;
 
 /* Opens ...\Services and creates the events.  Returns 0 or the Win32
@@ -106,14 +100,6 @@ size_t watcher_handles(const watcher *w, HANDLE *out, size_t max);
  * re-resolving the chain when a level above the key changed.  Returns a
  * bit per key to read again. */
 uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fired);
-/* The bit of the key whose own watch (values changed) h is, when that key
- * is WATCHED and can be read through its open handle (watcher_keys); else
- * 0. */
-uint32_t watcher_own_watch(const watcher *w, HANDLE h);
-/* Of the keys the last watcher_service returned, those whose only signal
- * was their own watch and whose handle stayed open: the handle read before
- * the service still reads the same key. */
-uint32_t watcher_rearmed_only(const watcher *w);
 /* Re-resolves the keys of the mask that are not WATCHED (the monitor's
  * back-off retry). */
 void watcher_retry(watcher *w, uint32_t keys);

@@ -17,10 +17,10 @@ runs one variant in a single regtool process, as fast as Wine runs it:
   denied   the churn, then the key made unreadable but deletable and
            deleted while the service cannot open it;
   rewrite  after a quiet moment, TCP/IP Port set to 6002 (the conflict
-           ends) and 0 to 400 us later back to 6001: the service reads a
-           key whose own watch fired before re-arming that watch
-           (service/engine.c), and the second write lands at every point
-           of that read, check and re-arm.
+           ends) and 0 to 400 us later back to 6001: the second write lands
+           at every point of the service's reset, re-arm, read and check
+           after the first (an engine that read before re-arming without
+           reading again afterwards lost it in most repetitions).
 
 ("poke" is a subkey created and deleted beside the key: Wine signals no ACL
 change, docs/wine.md item 15, so this is the change after which the
