@@ -178,25 +178,18 @@ class Generator:
 
 
 def live_check(pfx, exe):
-    """check --json on the live registry.  Once, under the load of three
-    seeds side by side, a run gave no output at all and the seed ended in a
-    traceback with nothing to go on: now every such run is printed with its
-    exit code and standard error.  A crash (an exception code, or Wine's
-    "Unhandled" report) fails the test at once; anything else (a timeout,
-    Wine failing to start the process) is tried again twice."""
-    for attempt in range(3):
-        r = pfx.run(exe, "check", "--json")
-        try:
-            return json.loads(r.out)
-        except ValueError:
-            pass
-        crashed = (isinstance(r.rc, int) and r.rc >= 0xC0000000) or "Unhandled" in r.err
-        print("  check --json gave no report (attempt %d, exit code %s): stdout %r; "
-              "stderr %r" % (attempt + 1, r.rc, r.out[-300:], r.err[-1500:]), flush=True)
-        check(not crashed, "check --json did not crash")
-        if crashed:
-            break
-    raise SystemExit("oracle: check --json gave no report three times")
+    """check --json on the live registry (run again if Wine failed to run
+    it: Host.run_again_if_silent).  A run that still gives no report, a
+    crash among them, ends the seed with its exit code and stderr printed,
+    not with a traceback that says nothing."""
+    r = pfx.run_again_if_silent(exe, "check", "--json")
+    try:
+        return json.loads(r.out)
+    except ValueError:
+        pass
+    check(False, "check --json gave a report (exit code %s): stdout %r; stderr %r"
+          % (r.rc, r.out[-300:], r.err[-1500:]))
+    raise SystemExit("oracle: check --json gave no report")
 
 
 def differential(pfx, exe, linux, live, found, unknown, burst):
@@ -337,10 +330,10 @@ def run_seed(seed, work, flood_count):
             # deleted since, stay unreadable all burst long: the service
             # could read nothing there, so what involves their values must
             # keep the state it had then.
-            stable = {p for p in prev_unreadable_keys
-                      if p[len(HKLM_SERVICES) + 1:] not in allowed and
-                      not any(p[len(HKLM_SERVICES) + 1:] == g or
-                              p[len(HKLM_SERVICES) + 1:].startswith(g + "\\") for g in gone)}
+            rel = {p: p[len(HKLM_SERVICES) + 1:] for p in prev_unreadable_keys}
+            stable = {p for p, k in rel.items()
+                      if k not in allowed and
+                      not any(k == g or k.startswith(g + "\\") for g in gone)}
             pfx.script(regtool, lines, "burst%d.txt" % burst)
             settle(log, quiet=0.8, timeout=30 if burst not in floods else FLOOD_WAIT,
                    expect_quiet=burst not in floods)

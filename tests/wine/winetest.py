@@ -322,23 +322,31 @@ class Host:
     def key_exists(self, key):
         return self.reg("query", key).rc == 0
 
+    def run_again_if_silent(self, *args, **kw):
+        """run(), once more if the program failed without a word.  The
+        programs run this way (regtool, exchportguard check) say why
+        whenever they fail; an exit code with no output at all is Wine
+        failing to run them (seen under the load of three oracle seeds side
+        by side: regtool rc 1, check with no report).  The first failure
+        is printed."""
+        r = self.run(*args, **kw)
+        if r.rc != 0 and not r.out and not r.err:
+            print("  %s: exit code %r and no output; run again"
+                  % (" ".join(map(str, args)), r.rc), flush=True)
+            r = self.run(*args, **kw)
+        return r
+
     def script(self, regtool, lines, name):
         """Runs regtool's script mode over lines (tests/tools/regtool.c):
         many registry steps in one process, as fast as a script would."""
         path_ = os.path.join(self.tmp, name)
         with open(path_, "w") as f:
             f.write("\n".join(lines) + "\n")
-        r = self.run(regtool, "script", self.tmp_win + "\\" + name, timeout=600)
-        if r.rc != 0 and not r.out and not r.err:
-            # regtool says why whenever it fails (tests/tools/regtool.c);
-            # an exit code with no word at all is Wine failing to run it
-            # (seen once in 1,000 wine.stale repetitions, rc 1, right after
-            # three oracle seeds).  Every caller compares the service with
-            # the registry as it is afterwards, so the steps run again are
-            # still a test of the same kind; the first failure is printed.
-            print("  regtool script %s: exit code %r and no output; run again"
-                  % (name, r.rc), flush=True)
-            r = self.run(regtool, "script", self.tmp_win + "\\" + name, timeout=600)
+        # Every caller compares the service with the registry as it is
+        # afterwards, so the steps run again are still a test of the same
+        # kind.
+        r = self.run_again_if_silent(regtool, "script", self.tmp_win + "\\" + name,
+                                     timeout=600)
         require(r.rc == 0, "regtool script %s ran%s" % (name, "" if r.rc == 0 else " (%r)" % r))
         return r
 
