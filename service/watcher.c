@@ -197,11 +197,15 @@ static LONG widen_parent(watch_slot *s, size_t parent)
  * away once the back-off has grown.  Returns 1 when the key must be
  * resolved again (it opens now, or fails differently, or the parent could
  * not be watched), 0 when FAILED stands with the widened watch armed. */
+void (*watcher_refused_hook)(const WCHAR *key_path);
+
 static int key_changed_while_widening(watch_slot *s, size_t i, LONG rc)
 {
     HKEY probe;
     LONG again;
 
+    if (watcher_refused_hook)
+        watcher_refused_hook(s->path);
     if (widen_parent(s, i - 1) != ERROR_SUCCESS)
         return 1;
     again = open_level(s, i, KEY_NOTIFY | KEY_QUERY_VALUE, &probe);

@@ -109,4 +109,11 @@ void watcher_keys(const watcher *w, HKEY *out);
 /* For a key in FAILED state, the error; otherwise 0. */
 DWORD watcher_error(const watcher *w, size_t k);
 
+/* A test seam, NULL in the service: when set, called with the key's path
+ * (under HKLM) between a key's refused open and its parent's widened watch,
+ * the window that key_changed_while_widening closes.  A race a few wineserver
+ * requests wide can only be hit by chance from another process (wine.stale);
+ * tests/shell/test_watcher.c acts inside it every time. */
+extern void (*watcher_refused_hook)(const WCHAR *key_path);
+
 #endif
