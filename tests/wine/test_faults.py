@@ -253,12 +253,25 @@ try:
     settle(log)
     mark = log.count()
     arrivals = []
-    writer = pfx.popen([REGTOOL, "churn", IS, "TCP/IP Port", "10000", "7001", "6001"],
-                       os.path.join(args.work, "churn.out"), os.path.join(args.work, "churn.err"))
+
+    def churn():
+        return pfx.popen([REGTOOL, "churn", IS, "TCP/IP Port", "10000", "7001", "6001"],
+                         os.path.join(args.work, "churn.out"),
+                         os.path.join(args.work, "churn.err"))
+    # The engine checks once per wake-up, and a wake-up folds every write
+    # since the last: when Wine runs the 10,000 writes fast (393 ms in a CI
+    # run of 2026-12-04) they made only 52 events, short of the limit.  So
+    # the flapping goes on, 10,000 writes at a time (at most 5 times), until
+    # the limit is met: the flood is the test's input, the limit its subject.
+    writer = churn()
+    churns = 1
     t0 = time.time()
     seen = mark
     ev1400 = None
     while time.time() - t0 < 75:
+        if ev1400 is None and churns < 5 and writer.poll() is not None:
+            writer = churn()
+            churns += 1
         n = log.count()
         for _ in range(n - seen):
             arrivals.append(time.time())
@@ -272,7 +285,7 @@ try:
         time.sleep(0.05)
     writer.wait(timeout=60)
     with open(os.path.join(args.work, "churn.out")) as f:
-        print("  10,000 writes took %s ms" % f.read().strip())
+        print("  %d x 10,000 writes, the last took %s ms" % (churns, f.read().strip()))
     worst = max((sum(1 for b in arrivals if a <= b < a + 60) for a in arrivals), default=0)
     check(worst <= 61, "at most 61 events in any 60 s (%d; %d in all)" % (worst, len(arrivals)))
     check(ev1400 is not None and ev1400.strings[2] == "60" and int(ev1400.strings[0]) > 0,
