@@ -188,6 +188,9 @@ static LONG widen_parent(watch_slot *s, size_t parent)
     return rc;
 }
 
+/* The test seam (watcher.h); NULL in the service. */
+void (*watcher_refused_hook)(const WCHAR *key_path);
+
 /* After the key (level i) refused to open with error rc: widens the
  * parent's watch, then opens the key once more.  Arm first, then look: an
  * ACL repaired, or the key deleted, between the refused open and the
@@ -197,8 +200,6 @@ static LONG widen_parent(watch_slot *s, size_t parent)
  * away once the back-off has grown.  Returns 1 when the key must be
  * resolved again (it opens now, or fails differently, or the parent could
  * not be watched), 0 when FAILED stands with the widened watch armed. */
-void (*watcher_refused_hook)(const WCHAR *key_path);
-
 static int key_changed_while_widening(watch_slot *s, size_t i, LONG rc)
 {
     HKEY probe;
