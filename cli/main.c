@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check_args.h"
 #include "fix_report.h"
@@ -20,7 +21,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
         "Usage: exchportguard check --reg FILE... [options]\n"
-        "       exchportguard fix --reg FILE... [--json] [--plan FILE] [options]\n"
+        "       exchportguard fix --reg FILE... [--json] [--plan FILE [--force]] [options]\n"
         "\n"
         "Checks registry exports of Exchange servers (reg export or regedit\n"
         "files of HKLM\\SYSTEM, of ...\\Services, or of the Exchange keys) for\n"
@@ -39,7 +40,8 @@ static void usage(FILE *to)
         "\n"
         "fix proposes, for each conflict and each error about a port, a new port\n"
         "for one value (docs/operations.md, \"Fixing a conflict\"); --plan FILE\n"
-        "writes the changes of one computer as a .reg file. This build plans\n"
+        "writes the changes of one computer as a .reg file (an existing file\n"
+        "only with --force; none is left on exit code 3). This build plans\n"
         "only; --apply needs the Windows build. Exit code: 0 nothing to fix,\n"
         "1 changes proposed, 3 no plan (no port qualifies, unreadable).\n"
         "\n"
@@ -90,18 +92,28 @@ static void read_export(epg_computer *c, const char *path, const epg_check_args 
     fclose(f);
 }
 
-static int write_file(const char *path, const epg_buf *b)
+/* Writes b to path ("wbx": never over an existing file unless replace);
+ * on failure says why and removes whatever part was written. */
+static int write_file(const char *path, const epg_buf *b, int replace)
 {
-    FILE *f = fopen(path, "wb");
+    FILE *f = fopen(path, replace ? "wb" : "wbx");
+    int ok = f && fwrite(epg_buf_str(b), 1, b->len, f) == b->len;
 
-    if (!f || fwrite(epg_buf_str(b), 1, b->len, f) != b->len || fclose(f)) {
-        fprintf(stderr, "exchportguard: cannot write %s: %s\n", path,
-                strerror(errno));
+    if (f && fclose(f))
+        ok = 0;
+    if (!ok) {
+        fprintf(stderr, "exchportguard: cannot write \"%s\": %s\n", path, strerror(errno));
         if (f)
-            fclose(f);
-        return -1;
+            remove(path);
     }
-    return 0;
+    return ok ? 0 : -1;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
 }
 
 /* Parses the options of check (fix 0) or fix (fix 1) and reads every
@@ -158,7 +170,7 @@ static int check(int argc, char **argv)
     if (code)
         goto out;
     code = epg_fleet_render(&fleet, &a, &html, &out);
-    if (a.html && write_file(a.html, &html))
+    if (a.html && write_file(a.html, &html, 1))
         code = EXIT_USAGE;
     fwrite(epg_buf_str(&out), 1, out.len, stdout);
     if (out.oom || fflush(stdout)) {
@@ -192,6 +204,11 @@ static int fix(int argc, char **argv)
     code = read_exports(argc, argv, 1, &a, &fleet);
     if (code)
         goto out;
+    if (a.plan_file && !a.force && file_exists(a.plan_file)) {
+        fprintf(stderr, EPG_FIX_PLAN_EXISTS, a.plan_file);
+        code = EXIT_USAGE;
+        goto out;
+    }
     plans = calloc(fleet.count ? fleet.count : 1, sizeof *plans);
     if (!plans) {
         fprintf(stderr, "exchportguard fix: out of memory\n");
@@ -207,11 +224,23 @@ static int fix(int argc, char **argv)
     }
     if (a.format == EPG_OUT_JSON)
         epg_fix_report_json(&fleet, plans, &out);
-    if (a.plan_file && fleet.count == 1 && plans[0].result == EPG_FIX_OK) {
+    if (a.plan_file && plans[0].result == EPG_FIX_OK) {
         epg_fix_reg_text(&fleet.items[0].snap, &plans[0], 0, &reg);
         epg_reg_file_utf16(epg_buf_str(&reg), &file);
-        if (write_file(a.plan_file, &file))
+        if (reg.oom || file.oom || write_file(a.plan_file, &file, a.force))
             code = EXIT_USAGE;
+        else
+            fprintf(stderr, EPG_FIX_PLAN_WRITTEN, a.plan_file, a.plan_file);
+    } else if (a.plan_file && a.force && file_exists(a.plan_file)) {
+        if (remove(a.plan_file)) {
+            fprintf(stderr, "exchportguard fix: cannot remove \"%s\": %s\n", a.plan_file,
+                    strerror(errno));
+            code = EXIT_USAGE;
+        } else {
+            fprintf(stderr, EPG_FIX_PLAN_REMOVED, a.plan_file);
+        }
+    } else if (a.plan_file) {
+        fprintf(stderr, EPG_FIX_PLAN_NONE);
     }
     fwrite(epg_buf_str(&out), 1, out.len, stdout);
     if (out.oom || reg.oom || file.oom || fflush(stdout)) {

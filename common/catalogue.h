@@ -87,6 +87,10 @@ typedef struct epg_watched_value {
      * names, ';'-separated (see holders.h). */
     const char *holder_services;
     const char *holder_images;
+    /* The type the component's documentation gives the value
+     * (EPG_TYPES_DWORD or EPG_TYPES_STRING): what fix creates an absent
+     * value as (docs/exchange-ports.md, "created as"). */
+    unsigned native_type;
 } epg_watched_value;
 
 #define EPG_VALUE_COUNT 14

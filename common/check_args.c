@@ -35,7 +35,7 @@ static int number(const char *s, unsigned long max, unsigned long *out)
 static int fix_option(const char *o)
 {
     return !strcmp(o, "--apply") || !strcmp(o, "--yes") || !strcmp(o, "--plan") ||
-           !strcmp(o, "--undo");
+           !strcmp(o, "--undo") || !strcmp(o, "--force");
 }
 
 static int parse(int argc, char **argv, int fix, epg_check_args *a, epg_buf *err)
@@ -56,8 +56,8 @@ static int parse(int argc, char **argv, int fix, epg_check_args *a, epg_buf *err
                                      !strcmp(o, "--html"))) {
             epg_buf_printf(err, "unknown option \"%s\"", o);
             return -1;
-        } else if (!strcmp(o, "--apply") || !strcmp(o, "--yes")) {
-            *(o[2] == 'a' ? &a->apply : &a->yes) = 1;
+        } else if (!strcmp(o, "--apply") || !strcmp(o, "--yes") || !strcmp(o, "--force")) {
+            *(o[2] == 'a' ? &a->apply : o[2] == 'y' ? &a->yes : &a->force) = 1;
             takes = 0;
         } else if ((!strcmp(o, "--plan") || !strcmp(o, "--undo")) && v) {
             *(o[2] == 'p' ? &a->plan_file : &a->undo_file) = v;
@@ -150,6 +150,10 @@ static int parse(int argc, char **argv, int fix, epg_check_args *a, epg_buf *err
     }
     if (fix && a->yes && !a->apply) {
         epg_buf_puts(err, "--yes goes with --apply");
+        return -1;
+    }
+    if (fix && a->force && !a->plan_file) {
+        epg_buf_puts(err, "--force goes with --plan (the undo file is never replaced)");
         return -1;
     }
     if (fix && a->plan_file && a->reg_count + a->computer_count + a->computer_file_count > 1) {

@@ -11,7 +11,10 @@
  *   --json | --csv        what goes to stdout (default: text)
  *   --html FILE           also write the HTML report
  * and of `exchportguard fix`, which takes the same computers and also:
- *   --plan FILE           write the proposed changes as a .reg file
+ *   --plan FILE           write the proposed changes as a .reg file; an
+ *                         existing FILE is refused, and none is left on
+ *                         exit code 3 (no plan)
+ *   --force               with --plan: replace an existing FILE
  *   --apply               write the changes (this computer only)
  *   --undo FILE           with --apply: where the undo .reg file goes
  *   --yes                 with --apply: do not ask before writing */
@@ -52,7 +55,7 @@ typedef struct epg_check_args {
     /* fix only */
     const char *plan_file;
     const char *undo_file;
-    int apply, yes;
+    int apply, yes, force;
 } epg_check_args;
 
 /* Returns 0, or -1 with the reason in err (a usage error, exit code 3). */

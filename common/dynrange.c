@@ -374,14 +374,17 @@ int epg_dynrange_holds(const epg_dynrange *r, uint16_t port)
     return 1;
 }
 
+int epg_span_blocks(const epg_dynrange *r, const epg_span *x)
+{
+    return r->excl_source == EPG_EXCL_NETSH && !x->administered;
+}
+
 const epg_span *epg_dynrange_blocking(const epg_dynrange *r, uint16_t port)
 {
     size_t i;
 
-    if (r->excl_source != EPG_EXCL_NETSH)
-        return NULL;
     for (i = 0; i < r->excluded_count; i++)
-        if (!r->excluded[i].administered && port >= r->excluded[i].lo &&
+        if (epg_span_blocks(r, &r->excluded[i]) && port >= r->excluded[i].lo &&
             port <= r->excluded[i].hi)
             return &r->excluded[i];
     return NULL;

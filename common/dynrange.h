@@ -71,8 +71,11 @@ void epg_dynrange_compute(const epg_dynrange_input *in, epg_dynrange *out);
 void epg_dynrange_free(epg_dynrange *r);
 /* Inside the range and not excluded from it. */
 int epg_dynrange_holds(const epg_dynrange *r, uint16_t port);
-/* The exclusion range that keeps every other program from binding port (a
- * netsh range not marked '*'), or NULL. */
+/* Whether exclusion x of r keeps every other program from binding its
+ * ports: a netsh range not marked '*'. */
+int epg_span_blocks(const epg_dynrange *r, const epg_span *x);
+/* The exclusion range that keeps every other program from binding port,
+ * or NULL. */
 const epg_span *epg_dynrange_blocking(const epg_dynrange *r, uint16_t port);
 /* The same as a span for wording: port-port when there is none (a cleared
  * finding's range may be gone). */

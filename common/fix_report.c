@@ -50,7 +50,7 @@ static void restart_text(const epg_fix_plan *p, epg_buf *out)
     epg_buf svc;
 
     epg_buf_init(&svc);
-    epg_fix_services(p, &svc);
+    epg_fix_services_sentence(p, &svc);
     epg_buf_printf(out, "Restart %s for the new ports to take effect, or restart the "
                    "computer as the analyzer says. Nothing is restarted by fix.",
                    epg_buf_str(&svc));
@@ -90,6 +90,112 @@ void epg_fix_report_text(const epg_computer *c, const epg_fix_plan *p, epg_buf *
         epg_buf_putc(out, '\n');
     }
     epg_buf_free(&t);
+}
+
+static void show_range(const epg_evaluation *ev, epg_buf *out)
+{
+    size_t i;
+
+    if (!ev->range_checked) {
+        epg_buf_puts(out, "not checked");
+        return;
+    }
+    epg_buf_printf(out, "%u-%u", (unsigned)ev->range.start, (unsigned)ev->range.end);
+    if (ev->range.excluded_count)
+        epg_buf_puts(out, " excluding");
+    for (i = 0; i < ev->range.excluded_count; i++)
+        epg_buf_printf(out, "%s %u-%u%s", i ? "," : "", (unsigned)ev->range.excluded[i].lo,
+                       (unsigned)ev->range.excluded[i].hi,
+                       ev->range.excluded[i].administered ? "*" : "");
+}
+
+/* The ports of a TCP view, as a bit set. */
+static void held_ports(const epg_snapshot *s, uint8_t bits[8192])
+{
+    size_t i;
+
+    memset(bits, 0, 8192);
+    if (s->tcp.collected)
+        for (i = 0; i < s->tcp.count; i++)
+            bits[s->tcp.entries[i].port >> 3] |= (uint8_t)(1u << (s->tcp.entries[i].port & 7));
+}
+
+/* "  now held: 5001, 5002" for the ports in a and not in b (at most 8). */
+static void port_difference(const uint8_t *a, const uint8_t *b, const char *what,
+                            epg_buf *out)
+{
+    uint32_t p;
+    unsigned long n = 0;
+
+    for (p = 1; p <= 65535u; p++) {
+        int in_a = (a[p >> 3] >> (p & 7)) & 1, in_b = (b[p >> 3] >> (p & 7)) & 1;
+        if (!in_a || in_b)
+            continue;
+        if (n < 8)
+            epg_buf_printf(out, "%s%u", n ? ", " : what, (unsigned)p);
+        n++;
+    }
+    if (n > 8)
+        epg_buf_printf(out, " and %lu more", n - 8);
+    if (n)
+        epg_buf_putc(out, '\n');
+}
+
+static const char *key_state_text(epg_key_state s)
+{
+    switch (s) {
+    case EPG_KEY_PRESENT: return "present";
+    case EPG_KEY_MISSING: return "missing";
+    case EPG_KEY_ERROR: break;
+    }
+    return "unreadable";
+}
+
+void epg_fix_what_changed(const epg_computer *was, const epg_computer *now, epg_buf *out)
+{
+    static uint8_t held_was[8192], held_now[8192];
+    epg_buf a, b;
+    size_t v, k;
+
+    epg_buf_init(&a);
+    epg_buf_init(&b);
+    for (v = 0; v < EPG_VALUE_COUNT; v++) {
+        if (epg_reading_same(&was->snap.values[v], &now->snap.values[v]))
+            continue;
+        epg_buf_clear(&a);
+        epg_buf_clear(&b);
+        epg_data_show(&was->snap.values[v], 32, &a);
+        epg_data_show(&now->snap.values[v], 32, &b);
+        epg_buf_puts(out, "  ");
+        epg_value_path(v, out);
+        epg_buf_printf(out, ": was %s, is now %s\n", epg_buf_str(&a), epg_buf_str(&b));
+    }
+    for (k = 0; k < EPG_SETTING_COUNT; k++)
+        if (!epg_reading_same(&was->snap.settings[k], &now->snap.settings[k]))
+            epg_buf_printf(out, "  %s\\%s\\%s: changed\n", EPG_DISPLAY_ROOT,
+                           EPG_SETTINGS_KEY, epg_setting_defs[k].name);
+    for (k = 0; k < epg_key_count(); k++) {
+        if (was->snap.keys[k].state == now->snap.keys[k].state)
+            continue;
+        epg_buf_puts(out, "  ");
+        epg_key_display_path(k, out);
+        epg_buf_printf(out, ": was %s, is now %s\n",
+                       key_state_text(was->snap.keys[k].state),
+                       key_state_text(now->snap.keys[k].state));
+    }
+    epg_buf_clear(&a);
+    epg_buf_clear(&b);
+    show_range(&was->ev, &a);
+    show_range(&now->ev, &b);
+    if (strcmp(epg_buf_str(&a), epg_buf_str(&b)) != 0)
+        epg_buf_printf(out, "  the dynamic port range: was %s, is now %s\n",
+                       epg_buf_str(&a), epg_buf_str(&b));
+    held_ports(&was->snap, held_was);
+    held_ports(&now->snap, held_now);
+    port_difference(held_now, held_was, "  ports now held in the TCP table: ", out);
+    port_difference(held_was, held_now, "  ports no longer held in the TCP table: ", out);
+    epg_buf_free(&a);
+    epg_buf_free(&b);
 }
 
 static const char *result_token(const epg_fix_plan *p)
@@ -143,8 +249,8 @@ static void json_change(const epg_computer *c, const epg_fix_change *ch, epg_buf
 
 static void json_computer(const epg_computer *c, const epg_fix_plan *p, epg_buf *out)
 {
-    size_t i;
-    epg_buf svc;
+    size_t i, n;
+    char names[EPG_VALUE_COUNT][EPG_FIX_SERVICE_MAX];
 
     epg_computer_json_head(c, out);
     epg_buf_printf(out, ", \"exit_code\": %d, \"result\": \"%s\", \"reason\": ",
@@ -160,24 +266,12 @@ static void json_computer(const epg_computer *c, const epg_fix_plan *p, epg_buf 
     }
     epg_buf_puts(out, p->count ? "\n     ],\n     \"restart_services\": [" : "],\n"
                  "     \"restart_services\": [");
-    epg_buf_init(&svc);
-    epg_fix_services(p, &svc);
-    if (svc.len) {
-        const char *s = epg_buf_str(&svc);
-        epg_buf one;
-        epg_buf_init(&one);
-        while (*s) {
-            size_t n = strcspn(s, ";");
-            epg_buf_clear(&one);
-            epg_buf_putn(&one, s, n);
-            if (s != epg_buf_str(&svc))
-                epg_buf_puts(out, ", ");
-            epg_json_string(out, epg_buf_str(&one));
-            s += n + (s[n] == ';');
-        }
-        epg_buf_free(&one);
+    n = epg_fix_services(p, names);
+    for (i = 0; i < n; i++) {
+        if (i)
+            epg_buf_puts(out, ", ");
+        epg_json_string(out, names[i]);
     }
-    epg_buf_free(&svc);
     epg_buf_puts(out, "],\n     \"report\": ");
     epg_computer_json_report(c, out);
     epg_buf_putc(out, '}');

@@ -36,6 +36,25 @@ void epg_fix_old_text(const epg_snapshot *snap, const epg_fix_change *c, epg_buf
  * to restart. */
 void epg_fix_report_text(const epg_computer *c, const epg_fix_plan *p, epg_buf *out);
 /* The plans of every computer in the JSON envelope. */
+/* What changed between the reading a plan was made from (was) and the
+ * reading taken again just before fix --apply writes (now), one line each,
+ * indented by two spaces: the watched values, the keys, the dynamic port
+ * range and its exclusions, and the ports in the TCP table (at most eight
+ * each way).  Says nothing when none of those changed. */
+void epg_fix_what_changed(const epg_computer *was, const epg_computer *now, epg_buf *out);
+
+/* What both builds say of --plan FILE (stderr; stdout may be JSON).  An
+ * existing FILE is refused before anything is read, unless --force; on
+ * exit code 3 no plan file is left: with --force an earlier one is
+ * removed, since a stale plan beside a failed fix invites its import. */
+#define EPG_FIX_PLAN_EXISTS "exchportguard fix: the plan file \"%s\" already exists; " \
+    "give --force to replace it, or another name\n"
+#define EPG_FIX_PLAN_WRITTEN "The plan was written to \"%s\" (reg import \"%s\" " \
+    "applies it).\n"
+#define EPG_FIX_PLAN_REMOVED "exchportguard fix: no plan, so the earlier plan file " \
+    "\"%s\" was removed (--force)\n"
+#define EPG_FIX_PLAN_NONE "exchportguard fix: no plan, so no plan file was written\n"
+
 void epg_fix_report_json(const epg_fleet *f, const epg_fix_plan *plans, epg_buf *out);
 
 /* A registry file of p's changes: the new data (undo 0), or the data every

@@ -5,7 +5,9 @@
  * shell prints it, writes it as a .reg file, or applies it.
  *
  * Which value of a conflict changes (docs/operations.md, "Fixing a
- * conflict"): a snapshot does not say which value the administrator set
+ * conflict"): the Exchange value, never a domain controller's, when one of
+ * each shares the port (domain controller ports are pinned domain-wide);
+ * otherwise a snapshot does not say which value the administrator set
  * last, so the rule is the catalogue's order: the later value of the pair
  * changes and the earlier one keeps its port.  A conflict one of whose
  * values is already being changed needs no change of its own (a new port is
@@ -15,10 +17,13 @@
  *   - is 1024 or above,
  *   - no watched value uses (set, or its effective default, in any family;
  *     stricter than the conflict rule, which compares a default only within
- *     its family) and no other change of this plan takes,
- *   - lies outside the dynamic port range and outside every exclusion
- *     range, administered or not, when the check knows them
- *     (CheckDynamicRange on and the OS version known),
+ *     its family), no invalid string value's service reads leniently
+ *     (" 5001": epg_port_lenient) and no other change of this plan takes,
+ *   - draws neither 1210 nor 1230 from check, when the check knows the
+ *     range (CheckDynamicRange on and the OS version known): outside every
+ *     exclusion range nobody else can bind, and outside the dynamic port
+ *     range unless inside an administered exclusion (ReservedPorts, netsh's
+ *     '*'), which is where a pinned port belongs,
  *   - is held by nobody in the TCP table, when it was read,
  *   - lies in the analyzer's recommended range 59531-60554 for the Exchange
  *     2010 values that have one, else is above 5000 (the remedy's "a unique
@@ -54,6 +59,9 @@ typedef struct epg_fix_change {
     uint32_t new_type;          /* EPG_REG_DWORD, EPG_REG_SZ or _EXPAND_SZ */
     uint16_t new_port;
     epg_fix_basis basis;
+    /* new_port lies inside an administered exclusion (ReservedPorts, or
+     * netsh's '*'), which check calls safe from the dynamic range. */
+    int reserved;
 } epg_fix_change;
 
 typedef enum epg_fix_result {
@@ -90,8 +98,20 @@ int epg_fix_apply_snapshot(epg_snapshot *snap, const epg_fix_plan *p);
  * values of a conflict and the range the port came from. */
 void epg_fix_describe(const epg_evaluation *ev, const epg_fix_change *c, epg_buf *out);
 
-/* The services whose components read the changed values, ';'-separated
- * and without repeats (what must restart), in catalogue order. */
-void epg_fix_services(const epg_fix_plan *p, epg_buf *out);
+/* The services whose components read the changed values (what must
+ * restart), without repeats, in catalogue order.  Returns how many. */
+#define EPG_FIX_SERVICE_MAX 64
+size_t epg_fix_services(const epg_fix_plan *p, char names[][EPG_FIX_SERVICE_MAX]);
+/* The same as people read it: "NTDS", "NTDS and NtFrs", "A, B and C". */
+void epg_fix_services_sentence(const epg_fix_plan *p, epg_buf *out);
+
+/* Which value of a conflict between a and b changes: the Exchange value
+ * rather than a domain controller's; of two of one kind, the later in
+ * catalogue order. */
+size_t epg_fix_conflict_mover(size_t a, size_t b);
+
+/* Whether two plans propose the same changes (fix --apply writes only the
+ * plan the user agreed to: docs/operations.md). */
+int epg_fix_plan_equal(const epg_fix_plan *x, const epg_fix_plan *y);
 
 #endif

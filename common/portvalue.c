@@ -176,6 +176,34 @@ void epg_port_parse(const epg_reading *r, epg_port_value *out)
     }
 }
 
+int epg_port_lenient(const epg_reading *r, uint16_t *port)
+{
+    size_t units, n, i = 0;
+    uint32_t c = 0, value = 0;
+    int digits = 0;
+
+    if (r->presence != EPG_PRESENT || r->full_size > r->size ||
+        (r->type != EPG_REG_SZ && r->type != EPG_REG_EXPAND_SZ))
+        return 0;
+    units = r->size / 2;
+    n = epg_utf16_len(r->data, units);
+    while (i < n && is_space(c = epg_utf16_next(r->data, n, &i)))
+        ;
+    if (c == '+' && i < n)
+        c = epg_utf16_next(r->data, n, &i);
+    while (is_digit(c) && value <= 65535u) {
+        value = value * 10u + (c - '0');
+        digits = 1;
+        if (i >= n)
+            break;
+        c = epg_utf16_next(r->data, n, &i);
+    }
+    if (!digits || value == 0 || value > 65535u)
+        return 0;
+    *port = (uint16_t)value;
+    return 1;
+}
+
 int epg_port_effective(const epg_port_value *p)
 {
     return p->status == EPG_PORT_OK || p->status == EPG_PORT_DEFAULT;

@@ -55,6 +55,15 @@ typedef struct epg_port_value {
 
 void epg_port_parse(const epg_reading *r, epg_port_value *out);
 
+/* The port a lenient parser reads from a string value that check calls
+ * invalid: the Exchange services' own parsers (C's atoi, .NET's
+ * Int32.Parse) skip leading white space and a '+', and atoi stops at the
+ * first character that is not a digit, so " 5001" and "5002 " are 5001
+ * and 5002 to them.  fix avoids those ports too (docs/operations.md).
+ * Returns 1 with *port set when the text (up to its first NUL) reads as
+ * 1-65535 that way, else 0; never for a REG_DWORD. */
+int epg_port_lenient(const epg_reading *r, uint16_t *port);
+
 /* The port a component actually uses: a present usable value, or the
  * effective default of an absent one. */
 int epg_port_effective(const epg_port_value *p);

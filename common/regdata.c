@@ -123,3 +123,13 @@ uint32_t epg_data_hash(uint32_t type, const uint8_t *data, size_t size)
     }
     return h;
 }
+
+int epg_reading_same(const epg_reading *x, const epg_reading *y)
+{
+    if (x->presence != y->presence)
+        return 0;
+    if (x->presence != EPG_PRESENT)
+        return 1;
+    return x->type == y->type && x->size == y->size && x->full_size == y->full_size &&
+           (x->size == 0 || memcmp(x->data, y->data, x->size) == 0);
+}

@@ -48,6 +48,9 @@ void epg_reading_free(epg_reading *r);
 int epg_reading_set(epg_reading *r, uint32_t type, const void *data, size_t size);
 /* Sets r to unreadable with the given error; text may be NULL. */
 void epg_reading_set_error(epg_reading *r, uint32_t error, const char *text);
+/* Whether two readings say the same: both absent, both unreadable, or
+ * both present with the same type, size and bytes. */
+int epg_reading_same(const epg_reading *x, const epg_reading *y);
 
 /* "REG_DWORD", ..., or "registry type 4660" for a number with no name. */
 const char *epg_regtype_name(uint32_t type, char buf[32]);

@@ -11,6 +11,7 @@
 
 #include "check_args.h"
 #include "commands.h"
+#include "fix_report.h"
 #include "fleet_report.h"
 #include "remote.h"
 #include "remote_pool.h"
@@ -119,6 +120,15 @@ static int add_computer_files(epg_fleet *fleet, const epg_check_args *a)
     return 0;
 }
 
+int file_exists(const char *path)
+{
+    WCHAR *w = wide_from_utf8(path);
+    int yes = w && GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES;
+
+    free(w);
+    return yes;
+}
+
 int write_whole_file(const char *path, const epg_buf *b, DWORD disposition,
                      const char *what)
 {
@@ -130,26 +140,45 @@ int write_whole_file(const char *path, const epg_buf *b, DWORD disposition,
     epg_buf msg;
     int ok;
 
-    free(wpath);
     epg_buf_init(&msg);
     if (h == INVALID_HANDLE_VALUE) {
-        epg_buf_printf(&msg, "CreateFileW of %s %s", what, path);
-        report_error(epg_buf_str(&msg), e ? e : GetLastError());
+        e = e ? e : GetLastError();
+        epg_buf_printf(&msg, "CreateFileW of %s \"%s\"", what, path);
+        report_error(epg_buf_str(&msg), e);
         epg_buf_free(&msg);
+        free(wpath);
         return -1;
     }
     ok = !b->oom && WriteFile(h, b->p ? b->p : "", (DWORD)b->len, &put, NULL) &&
          put == b->len;
     if (!ok) {
-        epg_buf_printf(&msg, "WriteFile of %s %s", what, path);
+        epg_buf_printf(&msg, "WriteFile of %s \"%s\"", what, path);
         report_error(epg_buf_str(&msg), b->oom ? ERROR_NOT_ENOUGH_MEMORY : GetLastError());
-    }
-    if (!CloseHandle(h) && ok) {
-        epg_buf_printf(&msg, "CloseHandle of %s %s", what, path);
+    } else if (!FlushFileBuffers(h)) {
+        /* A file that later tells someone what to import must be on disk
+         * whole before anything relies on it (the undo file is written
+         * before the first registry write). */
+        epg_buf_printf(&msg, "FlushFileBuffers of %s \"%s\"", what, path);
         report_error(epg_buf_str(&msg), GetLastError());
         ok = 0;
     }
+    if (!CloseHandle(h) && ok) {
+        epg_buf_clear(&msg);
+        epg_buf_printf(&msg, "CloseHandle of %s \"%s\"", what, path);
+        report_error(epg_buf_str(&msg), GetLastError());
+        ok = 0;
+    }
+    /* A short .reg file would still import: never leave one behind. */
+    if (!ok) {
+        if (DeleteFileW(wpath))
+            complain("exchportguard: the incomplete %s \"%s\" was deleted\n", what, path);
+        else
+            complain("exchportguard: the incomplete %s \"%s\" could not be deleted "
+                     "(error %lu): delete it before anyone imports it\n", what, path,
+                     (unsigned long)GetLastError());
+    }
     epg_buf_free(&msg);
+    free(wpath);
     return ok ? 0 : -1;
 }
 
@@ -293,6 +322,12 @@ int many_read(int argc, WCHAR **argv, int fix, many_set *m)
         complain("exchportguard %s: %s\n\n", cmd, err.len ? epg_buf_str(&err)
                  : "unknown option");
         usage(1);
+        goto fail;
+    }
+    /* Before anything is read: reading a hundred computers and then
+     * refusing to write would waste the administrator's time. */
+    if (fix && m->a.plan_file && !m->a.force && file_exists(m->a.plan_file)) {
+        complain(EPG_FIX_PLAN_EXISTS, m->a.plan_file);
         goto fail;
     }
     rc = expand_reg(&m->a, &m->files, &m->file_count);

@@ -14,22 +14,37 @@
 #include "remote_pool.h"
 #include "winutil.h"
 
-/* The plan file: the changes of the one computer, or nothing when there is
- * no plan (the output says why). */
-static int write_plan(const char *path, const epg_computer *c, const epg_fix_plan *p)
+/* --plan FILE at the end: the changes of the one computer (never over an
+ * existing file without --force), or, with no plan (exit code 3), no file
+ * at all.  Returns 0 or -1. */
+static int write_plan(const epg_check_args *a, const epg_computer *c, const epg_fix_plan *p)
 {
     epg_buf text, file;
+    WCHAR *w;
     int rc;
 
-    if (p->result != EPG_FIX_OK)
-        return 0;
+    if (p->result != EPG_FIX_OK) {
+        if (!a->force || !file_exists(a->plan_file)) {
+            complain(EPG_FIX_PLAN_NONE);
+            return 0;
+        }
+        w = wide_from_utf8(a->plan_file);
+        rc = w && DeleteFileW(w) ? 0 : -1;
+        free(w);
+        if (rc)
+            report_error("DeleteFileW of the earlier plan file", GetLastError());
+        else
+            complain(EPG_FIX_PLAN_REMOVED, a->plan_file);
+        return rc;
+    }
     epg_buf_init(&text);
     epg_buf_init(&file);
     epg_fix_reg_text(&c->snap, p, 0, &text);
     epg_reg_file_utf16(epg_buf_str(&text), &file);
-    rc = write_whole_file(path, &file, CREATE_ALWAYS, "the plan file");
+    rc = write_whole_file(a->plan_file, &file, a->force ? CREATE_ALWAYS : CREATE_NEW,
+                          "the plan file");
     if (rc == 0)
-        complain("The plan was written to %s (reg import %s applies it).\n", path, path);
+        complain(EPG_FIX_PLAN_WRITTEN, a->plan_file, a->plan_file);
     epg_buf_free(&text);
     epg_buf_free(&file);
     return rc;
@@ -88,10 +103,10 @@ int cmd_fix(int argc, WCHAR **argv)
         complain("exchportguard fix: out of memory; the plan is incomplete\n");
         code = EXIT_USAGE;
     }
-    if (m.a.plan_file && write_plan(m.a.plan_file, &m.fleet.items[0], &plans[0]))
+    if (m.a.plan_file && write_plan(&m.a, &m.fleet.items[0], &plans[0]))
         code = EXIT_USAGE;
     if (m.a.apply && code == EPG_FIX_EXIT_PLANNED)
-        code = fix_apply(&m.fleet.items[0].snap, &plans[0], m.a.undo_file, m.a.yes);
+        code = fix_apply(&m.fleet.items[0], &plans[0], m.a.undo_file, m.a.yes);
     else if (code == EPG_FIX_EXIT_PLANNED && !m.a.plan_file && m.a.format != EPG_OUT_JSON)
         say("Nothing was changed: fix --apply --undo FILE writes these changes.\n");
 out:

@@ -39,8 +39,11 @@ typedef struct many_set {
 } many_set;
 int many_read(int argc, WCHAR **argv, int fix, many_set *m);
 void many_free(many_set *m);
-/* Writes b to path (CreateFileW with disposition); on failure says so,
- * naming what and path, with the Win32 error, and returns -1. */
+/* Whether a file (or anything) is at path. */
+int file_exists(const char *path);
+/* Writes b to path (CreateFileW with disposition) and flushes it to disk;
+ * on failure says so, naming what and path, with the Win32 error, deletes
+ * whatever part was written, and returns -1. */
 int write_whole_file(const char *path, const epg_buf *b, DWORD disposition,
                      const char *what);
 int cmd_service(int argc, WCHAR **argv);

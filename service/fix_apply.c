@@ -52,16 +52,6 @@ static void fail_on(const char *what, const char *path, DWORD e)
     free(text);
 }
 
-static int same_reading(const epg_reading *x, const epg_reading *y)
-{
-    if (x->presence != y->presence)
-        return 0;
-    if (x->presence != EPG_PRESENT)
-        return x->presence == EPG_ABSENT;
-    return x->type == y->type && x->size == y->size && x->full_size == y->full_size &&
-           (x->size == 0 || memcmp(x->data, y->data, x->size) == 0);
-}
-
 /* Writes type and data as value name of key; returns the Win32 error. */
 static LONG set_value(HKEY key, const char *name, DWORD type, const void *data, size_t size)
 {
@@ -115,6 +105,9 @@ static int open_keys(const epg_fix_plan *p, HKEY keys[EPG_MAX_KEYS])
             epg_buf_init(&path);
             epg_key_display_path(k, &path);
             fail_on("cannot open for writing", epg_buf_str(&path), (DWORD)rc);
+            if (rc == ERROR_ACCESS_DENIED)
+                complain("exchportguard fix: --apply writes under HKLM: run it from an "
+                         "elevated prompt (Run as administrator), as install is run\n");
             epg_buf_free(&path);
             return -1;
         }
@@ -136,7 +129,7 @@ static int unchanged(const epg_snapshot *snap, const epg_fix_plan *p,
 
         memset(&now, 0, sizeof now);
         regread_value(keys[epg_value_key(v)], epg_values[v].name, &now);
-        if (!same_reading(&now, &snap->values[v])) {
+        if (!epg_reading_same(&now, &snap->values[v])) {
             epg_buf_init(&path);
             epg_buf_init(&was);
             epg_buf_init(&is);
@@ -152,6 +145,48 @@ static int unchanged(const epg_snapshot *snap, const epg_fix_plan *p,
         }
         epg_reading_free(&now);
     }
+    return same;
+}
+
+/* Reads this computer again, everything the plan was made from (the
+ * fourteen values, their keys, the settings, the dynamic range and its
+ * exclusions, the TCP table: read_local, as check reads it), plans again,
+ * and says whether the new plan is the one the user agreed to.  The
+ * question can wait for any length of time, and a value the plan does not
+ * touch (the other value of a conflict), the range or a listener can change
+ * meanwhile: writing the old plan then could write a conflict back.  When
+ * the plans differ it says what changed and returns 0. */
+static int same_plan_now(const epg_computer *was, const epg_fix_plan *agreed)
+{
+    epg_fleet again;
+    epg_computer *now;
+    epg_fix_plan plan;
+    epg_buf what;
+    int same = 0;
+
+    epg_fleet_init(&again);
+    epg_fix_plan_init(&plan);
+    epg_buf_init(&what);
+    now = epg_fleet_add(&again, was->name, NULL);
+    if (!now) {
+        complain("exchportguard fix: out of memory reading the registry again\n");
+        goto out;
+    }
+    read_local(&now->snap);
+    epg_computer_evaluate(now);
+    epg_fix_plan_computer(now, &plan);
+    same = epg_fix_plan_equal(&plan, agreed);
+    if (!same) {
+        epg_fix_what_changed(was, now, &what);
+        complain("exchportguard fix: what the plan was made from changed since it was "
+                 "shown, so it is not the plan you agreed to:\n%s",
+                 what.len ? epg_buf_str(&what) : "  (nothing that can be named; the "
+                 "plan itself differs)\n");
+    }
+out:
+    epg_buf_free(&what);
+    epg_fix_plan_free(&plan);
+    epg_fleet_free(&again);
     return same;
 }
 
@@ -205,7 +240,7 @@ static int write_changes(const epg_snapshot *snap, const epg_fix_plan *p,
         }
         if (lost)
             complain("exchportguard fix: some values could not be restored: reg import "
-                     "%s puts back what they held\n", undo_file);
+                     "\"%s\" puts back what they held\n", undo_file);
         else
             complain("exchportguard fix: the %lu value(s) already written were restored "
                      "from the undo data; the registry is as it was\n", (unsigned long)i);
@@ -216,22 +251,28 @@ static int write_changes(const epg_snapshot *snap, const epg_fix_plan *p,
     return EPG_FIX_EXIT_DONE;
 }
 
-int fix_apply(const epg_snapshot *snap, const epg_fix_plan *p, const char *undo_file,
+int fix_apply(const epg_computer *c, const epg_fix_plan *p, const char *undo_file,
               int yes)
 {
+    const epg_snapshot *snap = &c->snap;
     HKEY keys[EPG_MAX_KEYS];
     size_t k;
     int code = EPG_FIX_EXIT_FAILED;
     epg_buf svc;
 
-    if (!yes && !confirmed(p->count))
-        return EPG_FIX_EXIT_PLANNED;
     memset(keys, 0, sizeof keys);
+    /* Before the question: an administrator in a window that is not
+     * elevated learns it now, not after typing yes.  UAC filters the token,
+     * so KEY_SET_VALUE under HKLM is refused with ERROR_ACCESS_DENIED. */
     if (open_keys(p, keys)) {
         complain("exchportguard fix: nothing was changed\n");
         goto out;
     }
-    if (!unchanged(snap, p, keys)) {
+    if (!yes && !confirmed(p->count)) {
+        code = EPG_FIX_EXIT_PLANNED;
+        goto out;
+    }
+    if (!same_plan_now(c, p) || !unchanged(snap, p, keys)) {
         complain("exchportguard fix: nothing was changed; run fix again for a new plan\n");
         goto out;
     }
@@ -242,9 +283,9 @@ int fix_apply(const epg_snapshot *snap, const epg_fix_plan *p, const char *undo_
     code = write_changes(snap, p, keys, undo_file);
     if (code == EPG_FIX_EXIT_DONE) {
         epg_buf_init(&svc);
-        epg_fix_services(p, &svc);
-        say("Wrote %lu change(s). The undo file %s holds what they replaced "
-            "(reg import %s puts it back).\nRestart %s for the new ports to take "
+        epg_fix_services_sentence(p, &svc);
+        say("Wrote %lu change(s). The undo file \"%s\" holds what they replaced "
+            "(reg import \"%s\" puts it back).\nRestart %s for the new ports to take "
             "effect, or restart the computer as the analyzer says; fix restarts "
             "nothing.\n", (unsigned long)p->count, undo_file, undo_file,
             epg_buf_str(&svc));

@@ -2,7 +2,8 @@
 """fix --reg on the Linux exchportguard (cli/main.c), natively: the plan of
 each export as text and JSON, each computer planned from its own export
 alone, the --plan file (REGEDIT5, UTF-16LE with a byte order mark, read back
-by check --reg to show it ends the conflict), no port qualifying (exit 3),
+by check --reg to show it ends the conflict; an existing file refused
+without --force; none left on exit 3), no port qualifying (exit 3),
 and the usage errors (--apply needs the Windows build).
 
     test_fix_reg.py EXE WORKDIR"""
@@ -58,12 +59,29 @@ with open(os.path.join(WORK, "after.reg"), "wb") as f:
             data[2:].decode("utf-16-le").split("\r\n", 1)[1].encode("utf-16-le"))
 rc, out, err = run("check", "--reg", "after.reg", "--os", "10.0")
 check(rc == 0, "check --reg of the export with the plan imported: exit 0 (%s %r)" % (rc, out))
+rc, out, err = run("fix", "--reg", "EX01.reg", "--os", "10.0", "--plan", "plan.reg")
+check(rc == 3 and "\"plan.reg\" already exists; give --force" in err and
+      open(os.path.join(WORK, "plan.reg"), "rb").read() == data,
+      "an existing plan file is refused and left as it was (%s %r)" % (rc, err))
+rc, out, err = run("fix", "--reg", "EX02.reg", "--os", "10.0", "--plan", "plan.reg", "--force")
+check(rc == 1 and "dword:0000138a" in
+      open(os.path.join(WORK, "plan.reg"), "rb").read()[2:].decode("utf-16-le") and
+      'The plan was written to "plan.reg" (reg import "plan.reg" applies it).' in err,
+      "--force replaces it, and fix says where (%s %r)" % (rc, err))
 
 print("no port qualifies: exit 3 and why")
 rc, out, err = run("fix", "--reg", "EX2010.reg", "--os", "10.0", "--plan", "none.reg")
 check(rc == 3 and "no port qualifies" in out and "1023 in the dynamic port range" in out,
       "exit 3 with the reason (%s %r)" % (rc, out))
-check(not os.path.exists(os.path.join(WORK, "none.reg")), "no plan file written")
+check(not os.path.exists(os.path.join(WORK, "none.reg")) and
+      "no plan file was written" in err, "no plan file written, and fix says so (%r)" % err)
+# A stale plan beside a failed fix invites its import: with --force the
+# earlier file goes; without, it is refused before anything.
+with open(os.path.join(WORK, "none.reg"), "wb") as f:
+    f.write(b"an old plan")
+rc, out, err = run("fix", "--reg", "EX2010.reg", "--os", "10.0", "--plan", "none.reg", "--force")
+check(rc == 3 and not os.path.exists(os.path.join(WORK, "none.reg")) and "was removed" in err,
+      "exit 3 with --force: the earlier plan file removed (%s %r)" % (rc, err))
 
 print("usage")
 rc, out, err = run("fix", "--reg", "EX01.reg", "--apply", "--undo", "u.reg")
@@ -72,5 +90,7 @@ rc, out, err = run("fix", "--reg", "EX01.reg", "--csv")
 check(rc == 3 and "unknown option \"--csv\"" in err, "--csv is check's (%r)" % err)
 rc, out, err = run("fix")
 check(rc == 3 and "give --reg FILE" in err, "no export (%r)" % err)
+rc, out, err = run("fix", "--reg", "EX01.reg", "--force")
+check(rc == 3 and "--force goes with --plan" in err, "--force without --plan (%r)" % err)
 
 finish("test_fix_reg")

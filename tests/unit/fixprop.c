@@ -37,6 +37,22 @@ static void set_string(epg_reading *r, uint32_t type, const char *text)
     epg_reading_set(r, type, d, 2 * i);
 }
 
+static void set_multi(epg_reading *r, const char *const *lines)
+{
+    uint8_t d[256];
+    size_t n = 0, i, k;
+
+    for (i = 0; lines[i]; i++)
+        for (k = 0; k <= strlen(lines[i]) && n + 2 < sizeof d - 2; k++) {
+            d[n++] = (uint8_t)lines[i][k];
+            d[n++] = 0;
+        }
+    d[n++] = 0;
+    d[n++] = 0;
+    epg_reading_free(r);
+    epg_reading_set(r, EPG_REG_MULTI_SZ, d, n);
+}
+
 /* The ports conflicts and range rules are made of. */
 static const uint16_t pool[] = {
     6001, 6002, 6004, 135, 593, 1023, 1024, 5000, 5001, 5002, 5003, 5004,
@@ -85,14 +101,23 @@ void fp_random_snapshot(epg_snapshot *s, fp_byte_fn next, void *ctx)
                                ? EPG_KEY_MISSING : EPG_KEY_PRESENT, 0, NULL);
     for (v = 0; v < EPG_VALUE_COUNT; v++) {
         epg_reading *r = &s->values[v];
-        char text[8];
+        char text[12];
 
         if (s->keys[epg_value_key(v)].state != EPG_KEY_PRESENT)
             continue;
         b = b8(next, ctx);
         sprintf(text, "%u", (unsigned)some_port(next, ctx));
         switch (b % 8) {
-        case 0: case 1: case 2: break;                  /* absent */
+        case 0: case 1: break;                          /* absent */
+        case 2:     /* invalid to check, a port to the service: " 5001" */
+            memmove(text + 1, text, strlen(text) + 1);
+            text[0] = ' ';
+            if (b & 8) {
+                memmove(text, text + 1, strlen(text));
+                strcat(text, " ");
+            }
+            set_string(r, EPG_REG_SZ, text);
+            break;
         case 3: case 4: case 5: set_dword(r, (uint32_t)atoi(text)); break;
         case 6: set_string(r, EPG_REG_SZ, text); break;
         default: set_string(r, EPG_REG_EXPAND_SZ, text);
@@ -114,8 +139,21 @@ void fp_random_snapshot(epg_snapshot *s, fp_byte_fn next, void *ctx)
         set_dword(&s->settings[EPG_SET_DYNAMIC_PORT_START], start);
         set_dword(&s->settings[EPG_SET_DYNAMIC_PORT_COUNT], count);
     }
-    if (b & 32)
-        set_dword(&s->max_user_port, 5000u + b16(next, ctx) % 60535u);
+    if (b & 32)     /* half the time the common 65534 tuning */
+        set_dword(&s->max_user_port,
+                  b8(next, ctx) & 1 ? 65534u : 5000u + b16(next, ctx) % 60535u);
+    if (b8(next, ctx) & 1) {    /* administered exclusions (Windows 5.x) */
+        static char lines[4][16];
+        const char *list[5];
+        size_t m = 1 + b8(next, ctx) % 3, j;
+        for (j = 0; j < m; j++) {
+            unsigned lo = some_port(next, ctx), w = b8(next, ctx) % 40;
+            sprintf(lines[j], "%u-%u", lo, lo + w > 65535 ? 65535 : lo + w);
+            list[j] = lines[j];
+        }
+        list[m] = NULL;
+        set_multi(&s->reserved_ports, list);
+    }
     if (b & 64) {
         unsigned start = 1025u + b16(next, ctx) % 60000u;
         char t[160];
@@ -190,14 +228,38 @@ int fp_check_property(epg_snapshot *s, epg_fix_result *result, char *why, size_t
         for (j = 0; j < EPG_VALUE_COUNT; j++)
             if (epg_port_effective(&before.ports[j]) && before.ports[j].port == p)
                 FAIL("port %u used by value %lu before", p, (unsigned long)j);
+        /* Exactly check's judgement: no 1210, no 1230 for the new port;
+         * inside an administered exclusion only when the plan says so. */
         if (before.range_checked) {
-            if (p >= before.range.start && p <= before.range.end)
+            int in_exclusion = 0;
+            if (epg_dynrange_holds(&before.range, (uint16_t)p))
                 FAIL("port %u in the dynamic range %u-%u", p, (unsigned)before.range.start,
                      (unsigned)before.range.end);
+            if (epg_dynrange_blocking(&before.range, (uint16_t)p))
+                FAIL("port %u in an exclusion nobody else can bind", p);
             for (t = 0; t < before.range.excluded_count; t++)
                 if (p >= before.range.excluded[t].lo && p <= before.range.excluded[t].hi)
-                    FAIL("port %u excluded", p);
+                    in_exclusion = 1;
+            if (c->reserved != in_exclusion)
+                FAIL("port %u: reserved %d, inside an exclusion %d", p, c->reserved,
+                     in_exclusion);
+        } else if (c->reserved) {
+            FAIL("port %u reserved with the range unchecked", p);
         }
+        for (j = 0; j < EPG_VALUE_COUNT; j++) {
+            uint16_t lenient;
+            if (before.ports[j].status == EPG_PORT_INVALID &&
+                epg_port_lenient(&s->values[j], &lenient) && lenient == p)
+                FAIL("port %u is what value %s's service reads from its invalid data", p,
+                     epg_values[j].id);
+        }
+        /* A domain controller value moves only for a conflict with another
+         * domain controller value. */
+        if (c->rule == EPG_RULE_CONFLICT &&
+            epg_values[c->value].family == EPG_DOMAIN_CONTROLLER &&
+            epg_values[c->other].family != EPG_DOMAIN_CONTROLLER)
+            FAIL("domain controller value %s moves for Exchange value %s",
+                 epg_values[c->value].id, epg_values[c->other].id);
         if (s->tcp.collected)
             for (t = 0; t < s->tcp.count; t++)
                 if (s->tcp.entries[t].port == p)
@@ -214,6 +276,18 @@ int fp_check_property(epg_snapshot *s, epg_fix_result *result, char *why, size_t
         FAIL("an error-level finding stands after the plan");
     if (epg_verdict(&after) > v0)
         FAIL("verdict %d after, %d before", epg_verdict(&after), v0);
+    /* fix and check never disagree: the plan merged back draws no finding
+     * that was not there before. */
+    for (i = 0; i < after.findings.count; i++) {
+        const epg_finding *f = &after.findings.items[i];
+        for (j = 0; j < before.findings.count; j++)
+            if (before.findings.items[j].rule == f->rule &&
+                before.findings.items[j].a == f->a && before.findings.items[j].b == f->b)
+                break;
+        if (j == before.findings.count)
+            FAIL("new finding %s about %s after the plan", epg_rule_name(f->rule),
+                 f->a < EPG_VALUE_COUNT ? epg_values[f->a].id : "-");
+    }
     for (i = 0; i < after.findings.count; i++)
         for (j = 0; j < plan.count; j++)
             if (after.findings.items[i].a == plan.changes[j].value &&

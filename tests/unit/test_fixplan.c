@@ -70,7 +70,7 @@ static void conflict_changes_the_later_value(void)
     CHECK_CONTAINS(epg_buf_str(&d), "5002 is the lowest port above 5000");
     CHECK_CONTAINS(epg_buf_str(&d), "outside the dynamic port range 49152-65535");
     epg_buf_clear(&d);
-    epg_fix_services(&p, &d);
+    epg_fix_services_sentence(&p, &d);
     CHECK_STR(epg_buf_str(&d), "MSExchangeIS");
     epg_buf_free(&d);
     done(&s, &ev, &p);
@@ -107,8 +107,9 @@ static void string_type_is_kept(void)
     done(&s, &ev, &p);
 }
 
-/* An absent value whose effective default is in the way is written as a
- * REG_DWORD. */
+/* An absent value whose effective default is in the way is created with
+ * the type its component reads: the Address Book reads NspiHttpPort as a
+ * string (docs/exchange-ports.md), so REG_SZ. */
 static void default_in_the_way(void)
 {
     epg_snapshot s;
@@ -122,38 +123,342 @@ static void default_in_the_way(void)
     CHECK_INT(p.count, 1);
     CHECK_INT(p.changes[0].value, td_value("ab-nspihttpport"));
     CHECK_INT(p.changes[0].old_status, EPG_PORT_DEFAULT);
-    CHECK_INT(p.changes[0].new_type, EPG_REG_DWORD);
+    CHECK_INT(p.changes[0].new_type, EPG_REG_SZ);
     CHECK_INT(p.changes[0].new_port, 5001);
     done(&s, &ev, &p);
+
+    /* Every value that is absent is created with the catalogue's type. */
+    {
+        size_t v;
+        for (v = 0; v < EPG_VALUE_COUNT; v++)
+            CHECK(epg_values[v].native_type == EPG_TYPES_DWORD ||
+                  epg_values[v].native_type == EPG_TYPES_STRING);
+        CHECK_INT(epg_values[td_value("ab-rfrhttpport")].native_type, EPG_TYPES_STRING);
+        CHECK_INT(epg_values[td_value("ab-rpctcpport")].native_type, EPG_TYPES_STRING);
+        CHECK_INT(epg_values[td_value("is-tcpip-port")].native_type, EPG_TYPES_DWORD);
+        CHECK_INT(epg_values[td_value("ntds-tcpip-port")].native_type, EPG_TYPES_DWORD);
+    }
 }
 
-/* 5001 used by a value, 5002 held by a listener, 5003-5004 an administered
- * exclusion, 5005-5009 the dynamic range (override): 5010. */
+/* The IS pair on 6001 and the SA HTTP port on 5001, with the dynamic range
+ * start..start+count-1 (the override), netsh's exclusion table excluded
+ * and one listener on held. */
+static void crowded(epg_snapshot *s, uint32_t start, uint32_t count, const char *excluded,
+                    uint16_t held)
+{
+    td_snapshot(s);
+    td_port(s, "sa-http-port", 5001);
+    td_port(s, "is-rpchttp-port", 6001);
+    td_port(s, "is-tcpip-port", 6001);
+    td_dword(&s->settings[EPG_SET_DYNAMIC_PORT_START], start);
+    td_dword(&s->settings[EPG_SET_DYNAMIC_PORT_COUNT], count);
+    s->netsh_dynamic = epg_strdup(dynamic_default);
+    s->netsh_excluded = epg_strdup(excluded);
+    s->tcp.collected = 1;
+    CHECK_INT(epg_tcp_view_add(&s->tcp, held, 0, EPG_TCP_LISTEN, 0), 0);
+}
+
+/* 5001 used by a value, 5002 held by a listener, 5003-5004 an exclusion
+ * nobody else can bind, 5005-5009 the dynamic range (override): 5010. */
 static void never_a_taken_port(void)
 {
     static const char excluded[] =
         "Start Port    End Port\r\n----------    --------\r\n"
-        "      5003        5004     *\r\n";
+        "      5003        5004\r\n";
     epg_snapshot s;
     epg_evaluation ev;
     epg_fix_plan p;
 
-    td_snapshot(&s);
-    td_port(&s, "sa-http-port", 5001);
-    td_port(&s, "is-rpchttp-port", 6001);
-    td_port(&s, "is-tcpip-port", 6001);
-    td_dword(&s.settings[EPG_SET_DYNAMIC_PORT_START], 5005);
-    td_dword(&s.settings[EPG_SET_DYNAMIC_PORT_COUNT], 5);
-    s.netsh_dynamic = epg_strdup(dynamic_default);
-    s.netsh_excluded = epg_strdup(excluded);
-    s.tcp.collected = 1;
-    CHECK_INT(epg_tcp_view_add(&s.tcp, 5002, 0, EPG_TCP_LISTEN, 0), 0);
+    crowded(&s, 5005, 5, excluded, 5002);
     CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
     CHECK_INT(ev.range_checked, 1);
     CHECK_INT(ev.range.start, 5005);
     CHECK_INT(p.count, 1);
     CHECK_INT(p.changes[0].new_port, 5010);
+    CHECK_INT(p.changes[0].reserved, 0);
     done(&s, &ev, &p);
+}
+
+/* An administered exclusion (netsh's '*') inside the dynamic range is where
+ * a pinned port belongs: check calls its ports safe (no 1210, no 1230), so
+ * fix chooses one, says so, and check agrees afterwards. */
+static void administered_exclusion_netsh(void)
+{
+    static const char excluded[] =
+        "Start Port    End Port\r\n----------    --------\r\n"
+        "      5003        5004     *\r\n";
+    epg_snapshot s;
+    epg_evaluation ev, after;
+    epg_fix_plan p;
+    epg_buf d;
+
+    crowded(&s, 5001, 100, excluded, 5003);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    CHECK_INT(p.count, 1);
+    /* 5003 is held by a listener: a reserved port someone holds is still
+     * no port to move a service to. */
+    CHECK_INT(p.changes[0].new_port, 5004);
+    CHECK_INT(p.changes[0].reserved, 1);
+    epg_buf_init(&d);
+    epg_fix_describe(&ev, &p.changes[0], &d);
+    CHECK_CONTAINS(epg_buf_str(&d), "inside the administered exclusion 5003-5004 (netsh, "
+                   "marked '*'), which the dynamic port range 5001-5100 never hands out");
+    epg_buf_free(&d);
+    epg_evaluation_init(&after);
+    CHECK_INT(epg_fix_apply_snapshot(&s, &p), 0);
+    CHECK_INT(epg_evaluate(&s, &after), 0);
+    CHECK_INT(epg_set_count_rule(&after.findings, EPG_RULE_DYNAMIC_RANGE), 1);  /* 5001 */
+    CHECK_INT(epg_set_count_rule(&after.findings, EPG_RULE_PORT_EXCLUDED), 0);
+    CHECK_INT(epg_set_count_rule(&after.findings, EPG_RULE_CONFLICT), 0);
+    epg_evaluation_free(&after);
+    done(&s, &ev, &p);
+}
+
+/* Windows Server 2003 with the common MaxUserPort 65534 tuning: the whole
+ * of 5001-65535 but 65535 is dynamic.  Without ReservedPorts fix finds no
+ * port and gives the cure check's 1210 gives there (MaxUserPort,
+ * ReservedPorts), not netsh, which Windows 2003 lacks; with a ReservedPorts
+ * line, fix chooses a port inside it. */
+static void windows_2003(void)
+{
+    static const char *const reserved[] = { "6100-6199", NULL };
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_fix_plan p;
+    epg_buf d;
+
+    td_snapshot(&s);
+    s.os_major = 5;
+    s.os_minor = 2;
+    td_dword(&s.max_user_port, 65534);
+    td_port(&s, "is-rpchttp-port", 6001);
+    td_port(&s, "is-tcpip-port", 6001);
+    s.tcp.collected = 1;
+    CHECK_INT(epg_tcp_view_add(&s.tcp, 65535, 0, EPG_TCP_LISTEN, 0), 0);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_NO_PORT);
+    CHECK_CONTAINS(epg_buf_str(&p.reason), "in the dynamic port range 1025-65534");
+    CHECK_CONTAINS(epg_buf_str(&p.reason), "lower Tcpip\\Parameters\\MaxUserPort (the "
+                   "range ends there, now 65534) below 5001, or add the line 5001-5001 "
+                   "to the REG_MULTI_SZ value HKLM\\System\\CurrentControlSet\\Services"
+                   "\\Tcpip\\Parameters\\ReservedPorts and restart the computer, then run "
+                   "fix again");
+    CHECK(strstr(epg_buf_str(&p.reason), "netsh") == NULL);
+    done(&s, &ev, &p);
+
+    td_snapshot(&s);
+    s.os_major = 5;
+    s.os_minor = 2;
+    td_dword(&s.max_user_port, 65534);
+    td_multi_sz(&s.reserved_ports, reserved);
+    td_port(&s, "is-rpchttp-port", 6001);
+    td_port(&s, "is-tcpip-port", 6001);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    CHECK_INT(p.count, 1);
+    CHECK_INT(p.changes[0].new_port, 6100);
+    CHECK_INT(p.changes[0].reserved, 1);
+    epg_buf_init(&d);
+    epg_fix_describe(&ev, &p.changes[0], &d);
+    CHECK_CONTAINS(epg_buf_str(&d), "inside the administered exclusion 6100-6199 "
+                   "(Tcpip\\Parameters\\ReservedPorts)");
+    epg_buf_free(&d);
+    done(&s, &ev, &p);
+
+    /* Windows 6.1 and later: netsh's range, and an exclusion as the cure. */
+    td_snapshot(&s);
+    td_port(&s, "rpc-tcpip-port", 59532);
+    td_port(&s, "ab-rpctcpport", 59532);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_NO_PORT);
+    CHECK_CONTAINS(epg_buf_str(&p.reason), "or reserve a port for it (netsh int ipv4 add "
+                   "excludedportrange protocol=tcp startport=59531 numberofports=1 "
+                   "store=persistent) and run fix again");
+    done(&s, &ev, &p);
+}
+
+/* With an Exchange value and a domain controller value on one port, the
+ * Exchange value moves, whatever the catalogue's order; of two domain
+ * controller values, the later; the plan says why. */
+static void domain_controller_moves_last(void)
+{
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_fix_plan p;
+    epg_buf d;
+
+    td_snapshot(&s);
+    range_check(&s, 0);
+    td_port(&s, "ntds-tcpip-port", 6001);
+    td_port(&s, "is-tcpip-port", 6001);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    CHECK_INT(p.count, 1);
+    CHECK_INT(p.changes[0].value, td_value("is-tcpip-port"));
+    CHECK_INT(p.changes[0].other, td_value("ntds-tcpip-port"));
+    epg_buf_init(&d);
+    epg_fix_describe(&ev, &p.changes[0], &d);
+    CHECK_CONTAINS(epg_buf_str(&d), "the Exchange value changes, not the domain "
+                   "controller's: domain controller ports are pinned domain-wide");
+    done(&s, &ev, &p);
+
+    /* Two DC values and an Exchange value on one port: the Exchange value
+     * and the later DC value move. */
+    td_snapshot(&s);
+    range_check(&s, 0);
+    td_port(&s, "ntds-tcpip-port", 6001);
+    td_port(&s, "ntfrs-rpc-port", 6001);
+    td_port(&s, "sa-tcpip-port", 6001);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    CHECK_INT(p.count, 2);
+    CHECK(p.changes[0].value == td_value("sa-tcpip-port") ||
+          p.changes[1].value == td_value("sa-tcpip-port"));
+    CHECK(p.changes[0].value == td_value("ntfrs-rpc-port") ||
+          p.changes[1].value == td_value("ntfrs-rpc-port"));
+    epg_buf_clear(&d);
+    epg_fix_services_sentence(&p, &d);
+    CHECK_STR(epg_buf_str(&d), "MSExchangeSA and NtFrs");
+    epg_buf_clear(&d);
+    epg_fix_describe(&ev, p.changes[0].value == td_value("ntfrs-rpc-port") ? &p.changes[0]
+                                                                          : &p.changes[1], &d);
+    CHECK_CONTAINS(epg_buf_str(&d), "both are domain controller values, and of the two the "
+                   "value later in the catalogue's order changes");
+    done(&s, &ev, &p);
+
+    /* Of three DC values, two move: NTDS keeps its port; services named
+     * as a sentence. */
+    td_snapshot(&s);
+    range_check(&s, 0);
+    td_port(&s, "ntds-tcpip-port", 6001);
+    td_port(&s, "netlogon-dctcpipport", 6001);
+    td_port(&s, "ntfrs-rpc-port", 6001);
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    CHECK_INT(p.count, 2);
+    epg_buf_clear(&d);
+    epg_fix_services_sentence(&p, &d);
+    CHECK_STR(epg_buf_str(&d), "Netlogon and NtFrs");
+    epg_buf_free(&d);
+    done(&s, &ev, &p);
+
+    CHECK_INT(epg_fix_conflict_mover(td_value("ntds-tcpip-port"), td_value("sa-http-port")),
+              td_value("sa-http-port"));
+    CHECK_INT(epg_fix_conflict_mover(td_value("sa-http-port"), td_value("is-tcpip-port")),
+              td_value("is-tcpip-port"));
+    CHECK_INT(epg_fix_conflict_mover(td_value("ntfrs-rpc-port"), td_value("ntds-tcpip-port")),
+              td_value("ntfrs-rpc-port"));
+}
+
+/* " 5001" and "5002 " are invalid to check but 5001 and 5002 to the
+ * services' own parsers: fix avoids them. */
+static void lenient_strings_avoided(void)
+{
+    epg_snapshot s;
+    epg_evaluation ev;
+    epg_fix_plan p;
+    uint16_t port = 0;
+    epg_reading r;
+
+    td_snapshot(&s);
+    range_check(&s, 0);
+    td_port(&s, "is-rpchttp-port", 6001);
+    td_port(&s, "is-tcpip-port", 6001);
+    td_string(&s.values[td_value("sa-http-port")], EPG_REG_SZ, " 5001");
+    td_string(&s.values[td_value("srs-tcpip-port")], EPG_REG_SZ, "5002 ");
+    td_string(&s.values[td_value("sa-tcpip-port")], EPG_REG_SZ, "+5003");
+    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    CHECK_INT(ev.ports[td_value("sa-http-port")].status, EPG_PORT_INVALID);
+    CHECK_INT(p.count, 1);
+    CHECK_INT(p.changes[0].new_port, 5004);
+    done(&s, &ev, &p);
+
+    memset(&r, 0, sizeof r);
+    td_string(&r, EPG_REG_SZ, "\t 6001x");
+    CHECK_INT(epg_port_lenient(&r, &port), 1);
+    CHECK_INT(port, 6001);
+    td_string(&r, EPG_REG_EXPAND_SZ, "70000");
+    CHECK_INT(epg_port_lenient(&r, &port), 0);
+    td_string(&r, EPG_REG_SZ, "-5001");
+    CHECK_INT(epg_port_lenient(&r, &port), 0);
+    td_string(&r, EPG_REG_SZ, "   ");
+    CHECK_INT(epg_port_lenient(&r, &port), 0);
+    td_string(&r, EPG_REG_SZ, "0");
+    CHECK_INT(epg_port_lenient(&r, &port), 0);
+    td_dword(&r, 5001);
+    CHECK_INT(epg_port_lenient(&r, &port), 0);
+    epg_reading_free(&r);
+}
+
+/* fix --apply plans again before it writes, and writes only an equal plan;
+ * what changed is named. */
+static void plans_compared_and_changes_named(void)
+{
+    epg_fleet f;
+    epg_computer *was, *now;
+    epg_fix_plan a, b;
+    epg_buf t;
+
+    epg_fleet_init(&f);
+    was = epg_fleet_add(&f, "this computer", NULL);
+    now = epg_fleet_add(&f, "this computer", NULL);
+    CHECK(was && now);
+    was = &f.items[0];
+    now = &f.items[1];
+    td_snapshot(&was->snap);
+    td_snapshot(&now->snap);
+    td_port(&was->snap, "sa-tcpip-port", 6001);
+    td_port(&was->snap, "is-tcpip-port", 6001);
+    td_port(&now->snap, "sa-tcpip-port", 6001);
+    td_port(&now->snap, "is-tcpip-port", 6001);
+    epg_computer_evaluate(was);
+    epg_computer_evaluate(now);
+    epg_fix_plan_init(&a);
+    epg_fix_plan_init(&b);
+    epg_buf_init(&t);
+    CHECK_INT(epg_fix_plan_computer(was, &a), EPG_FIX_OK);
+    CHECK_INT(epg_fix_plan_computer(now, &b), EPG_FIX_OK);
+    CHECK_INT(epg_fix_plan_equal(&a, &b), 1);
+    epg_fix_what_changed(was, now, &t);
+    CHECK_STR(epg_buf_str(&t), "");
+
+    /* The race of the issue: SA's TCP/IP Port moved onto the planned port
+     * while the question waited. */
+    CHECK_INT(a.changes[0].value, td_value("is-tcpip-port"));
+    CHECK_INT(a.changes[0].new_port, 5001);
+    td_port(&now->snap, "sa-tcpip-port", 5001);
+    epg_computer_evaluate(now);
+    CHECK_INT(epg_fix_plan_computer(now, &b), EPG_FIX_OK);
+    CHECK_INT(epg_fix_plan_equal(&a, &b), 0);
+    epg_fix_what_changed(was, now, &t);
+    CHECK_CONTAINS(epg_buf_str(&t), "  HKLM\\System\\CurrentControlSet\\Services\\"
+                   "MSExchangeSA\\Parameters\\TCP/IP Port: was 6001, is now 5001\n");
+
+    /* A listener on the planned port. */
+    td_port(&now->snap, "sa-tcpip-port", 6001);
+    now->snap.tcp.collected = 1;
+    was->snap.tcp.collected = 1;
+    CHECK_INT(epg_tcp_view_add(&now->snap.tcp, 5001, 0, EPG_TCP_LISTEN, 0), 0);
+    epg_computer_evaluate(now);
+    CHECK_INT(epg_fix_plan_computer(now, &b), EPG_FIX_OK);
+    CHECK_INT(epg_fix_plan_equal(&a, &b), 0);
+    epg_buf_clear(&t);
+    epg_fix_what_changed(was, now, &t);
+    CHECK_STR(epg_buf_str(&t), "  ports now held in the TCP table: 5001\n");
+
+    /* The dynamic range moved over the planned port. */
+    epg_tcp_view_free(&now->snap.tcp);
+    epg_tcp_view_init(&now->snap.tcp);
+    now->snap.tcp.collected = 1;
+    td_dword(&now->snap.settings[EPG_SET_DYNAMIC_PORT_START], 5000);
+    td_dword(&now->snap.settings[EPG_SET_DYNAMIC_PORT_COUNT], 100);
+    epg_computer_evaluate(now);
+    CHECK_INT(epg_fix_plan_computer(now, &b), EPG_FIX_OK);
+    CHECK_INT(epg_fix_plan_equal(&a, &b), 0);
+    epg_buf_clear(&t);
+    epg_fix_what_changed(was, now, &t);
+    CHECK_CONTAINS(epg_buf_str(&t), "the dynamic port range: was 49152-65535, is now "
+                   "5000-5099\n");
+    CHECK_CONTAINS(epg_buf_str(&t), "ExchPortGuard\\Parameters\\DynamicPortStart: changed");
+
+    epg_buf_free(&t);
+    epg_fix_plan_free(&a);
+    epg_fix_plan_free(&b);
+    epg_fleet_free(&f);
 }
 
 static void three_on_one_port(void)
@@ -293,6 +598,8 @@ static void fix_arguments(void)
     char *csv[] = { "--reg", "a.reg", "--csv" };
     char *check_apply[] = { "--apply" };
     char *yes_alone[] = { "--yes" };
+    char *plan_force[] = { "--reg", "a.reg", "--plan", "p.reg", "--force", "--json" };
+    char *force_alone[] = { "--force" };
     epg_check_args a;
     epg_buf err;
 
@@ -314,6 +621,10 @@ static void fix_arguments(void)
     CHECK_CONTAINS(epg_buf_str(&err), "unknown option \"--csv\"");
     CHECK_INT(parse_fix(1, yes_alone, &a, &err), -1);
     CHECK_CONTAINS(epg_buf_str(&err), "--yes goes with --apply");
+    CHECK_INT(parse_fix(6, plan_force, &a, &err), 0);
+    CHECK(a.force && a.plan_file);
+    CHECK_INT(parse_fix(1, force_alone, &a, &err), -1);
+    CHECK_CONTAINS(epg_buf_str(&err), "--force goes with --plan");
     /* check takes none of fix's options. */
     epg_buf_clear(&err);
     epg_check_args_free(&a);
@@ -348,7 +659,7 @@ static void registry_files(void)
               "[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\MSExchangeIS"
               "\\ParametersSystem]\n\"TCP/IP Port\"=hex(2):35,00,30,00,30,00,31,00,00,00\n\n"
               "[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\MSExchangeAB"
-              "\\Parameters]\n\"NspiHttpPort\"=dword:0000138a\n\n");
+              "\\Parameters]\n\"NspiHttpPort\"=\"5002\"\n\n");
     epg_buf_clear(&t);
     epg_fix_reg_text(&s, &p, 1, &t);
     CHECK_CONTAINS(epg_buf_str(&t), "\"TCP/IP Port\"=hex(2):36,00,30,00,30,00,31,00,00,00\n");
@@ -409,6 +720,11 @@ int main(void)
     RUN(string_type_is_kept);
     RUN(default_in_the_way);
     RUN(never_a_taken_port);
+    RUN(administered_exclusion_netsh);
+    RUN(windows_2003);
+    RUN(domain_controller_moves_last);
+    RUN(lenient_strings_avoided);
+    RUN(plans_compared_and_changes_named);
     RUN(three_on_one_port);
     RUN(range_findings);
     RUN(no_port_qualifies);

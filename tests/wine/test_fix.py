@@ -5,8 +5,12 @@ error-level range state the other tests build leaves check at 0 or 1, keeps
 each value's type, and its undo file, imported with reg import, gives back
 the exact previous registry (every value, type and data); a value changed
 between the plan and the answer to fix's question makes --apply write
-nothing (exit 3); a key nobody may write makes it write nothing (exit 3);
-and the installed service reports the end of the conflict (1101, 1103)."""
+nothing (exit 3): the value it changes, a value it does not touch, the
+dynamic range or a listener, each changed while the question waits; a key
+nobody may write makes it write nothing, and stop before the question
+(exit 3); --plan refuses an existing file without --force and leaves none
+on exit 3; a domain controller value keeps its port against an Exchange
+value."""
 import json
 import os
 import subprocess
@@ -100,11 +104,62 @@ def s_default():
     # line in the undo file).
     pfx.reg_add(OWN, "CheckDynamicRange", "REG_DWORD", 0)
     pfx.reg_add(AB, "RpcTcpPort", "REG_DWORD", 6004)
-    return [(AB, "NspiHttpPort", "REG_DWORD")]
+    # The Address Book reads NspiHttpPort as a string: created as REG_SZ.
+    return [(AB, "NspiHttpPort", "REG_SZ")]
+
+
+def s_dc_exchange():
+    # An Exchange value and a domain controller value on one port: the
+    # Exchange value moves, though it comes first in the catalogue.
+    pfx.reg_add(NTDS, "TCP/IP Port", "REG_DWORD", 6001)
+    pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6001)
+    return [(IS, "TCP/IP Port", "REG_DWORD")]
 
 
 STATES = [s_is_pair, s_is_nspi, s_srs, s_2010_string, s_dc, s_below_1024, s_three,
-          s_default]
+          s_default, s_dc_exchange]
+
+
+def race(name, mutate, expect, answer=b"yes\r\n"):
+    """Starts fix --apply on the IS pair (it plans IS TCP/IP Port -> 5001),
+    waits for its question, runs mutate() while it waits, answers, and
+    checks: exit 3, expect in stderr, nothing written, no undo file."""
+    reset()
+    s_is_pair()
+    undo_win, undo_unix = undo_path("race-" + name)
+    out_path = os.path.join(args.work, "race-%s.out" % name)
+    rfd, wfd = os.pipe()
+    with open(out_path, "wb") as out, open(out_path + ".err", "wb") as err:
+        proc = subprocess.Popen([WINE, EXE, "fix", "--apply", "--undo", undo_win],
+                                env=pfx.env, stdin=rfd, stdout=out, stderr=err)
+    os.close(rfd)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and b"Type yes" not in open(out_path, "rb").read():
+            time.sleep(0.1)
+        require(b"Type yes" in open(out_path, "rb").read(), "%s: fix asks before writing"
+                % name)
+        check(b"to 5001 (REG_DWORD)" in open(out_path, "rb").read(),
+              "%s: the plan shown moves IS TCP/IP Port to 5001" % name)
+        undo_mutation = mutate()    # a callable ends what it started
+        raced = dump()
+        os.write(wfd, answer)
+        os.close(wfd)
+        rc = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    err = open(out_path + ".err", encoding="utf-8", errors="replace").read()
+    check(rc == 3, "%s: exit 3 (got %s; %r)" % (name, rc, err))
+    check("changed since it was shown" in err and expect in err and
+          "nothing was changed; run fix again" in err, "%s: says what changed (%r)" % (name, err))
+    now = dump()
+    check(now == raced and not os.path.exists(undo_unix),
+          "%s: nothing written, no undo file (%r != %r)" % (name, now, raced))
+    if callable(undo_mutation):
+        undo_mutation()
+
+
 
 try:
     print("without --apply: the plan, and nothing changed")
@@ -133,6 +188,7 @@ try:
     plan_win, plan_unix = pfx.tmp_win + "\\plan.reg", os.path.join(pfx.tmp, "plan.reg")
     r = pfx.run(EXE, "fix", "--plan", plan_win)
     check(r.rc == 1 and os.path.exists(plan_unix), "fix --plan writes the file (%r)" % r)
+    check(('The plan was written to "%s"' % plan_win) in r.err, "and says where (%r)" % r)
     data = open(plan_unix, "rb").read() if os.path.exists(plan_unix) else b""
     check(data.startswith(b"\xff\xfe") and
           data[2:].decode("utf-16-le").startswith("Windows Registry Editor Version 5.00\r\n"),
@@ -172,6 +228,9 @@ try:
             got = pfx.reg_query(key, name)
             check(got is not None and got[0] == typ,
                   "%s: %s\\%s is %s (%r)" % (state.__name__, key, name, typ, got))
+        if state is s_dc_exchange:
+            check(pfx.reg_query(NTDS, "TCP/IP Port") == ("REG_DWORD", "0x1771"),
+                  "s_dc_exchange: the domain controller's port is kept")
         check(os.path.exists(undo_unix), "%s: the undo file exists" % state.__name__)
         r = pfx.reg("import", undo_win)
         check(r.rc == 0, "%s: reg import of the undo file (%r)" % (state.__name__, r))
@@ -184,33 +243,50 @@ try:
             check(r.rc == 3 and "undo file" in r.err and dump() == before,
                   "an existing undo file: exit 3, nothing written (%r)" % r)
 
-    print("a value changed between the plan and the answer: exit 3, nothing written")
+    # fix --apply reads everything again after the answer and writes only
+    # the plan that was shown: each change below, made while the question
+    # waits, gives another plan (docs/operations.md).
+    print("while the question waits, the value the plan changes changes: exit 3")
+    race("value", lambda: pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6010),
+         "ParametersSystem\\TCP/IP Port: was 6001, is now 6010")
+
+    print("while the question waits, a value the plan does not touch takes the "
+          "planned port: exit 3, no conflict written back")
+    race("other-value", lambda: pfx.reg_add(SA, "TCP/IP Port", "REG_DWORD", 5001),
+         "MSExchangeSA\\Parameters\\TCP/IP Port: was absent, is now 5001")
+    check(check_rc() == 2, "check still reports the conflict fix did not write")
+
+    print("while the question waits, the dynamic range moves over the planned port: exit 3")
+
+    def move_range():
+        pfx.reg_add(OWN, "DynamicPortStart", "REG_DWORD", 5000)
+        pfx.reg_add(OWN, "DynamicPortCount", "REG_DWORD", 100)
+    race("range", move_range, "the dynamic port range: was 49152-65535, is now 5000-5099")
+
+    print("while the question waits, a listener takes the planned port: exit 3")
+    import socket
+    held = []
+
+    def listen():
+        # Wine's TCP table lists the host's sockets (docs/wine.md), so a
+        # listener of this process is one the service and fix see.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 5001))
+        sock.listen(1)
+        held.append(sock)
+        return sock.close
+    race("listener", listen, "ports now held in the TCP table: 5001")
+
+    print("the same wait with nothing changed: the plan is written")
+    race_ok_undo = undo_path("race-none")
     reset()
     s_is_pair()
-    undo_win, undo_unix = undo_path("race")
-    out_path = os.path.join(args.work, "race.out")
-    rfd, wfd = os.pipe()
-    with open(out_path, "wb") as out, open(out_path + ".err", "wb") as err:
-        proc = subprocess.Popen([WINE, EXE, "fix", "--apply", "--undo", undo_win],
-                                env=pfx.env, stdin=rfd, stdout=out, stderr=err)
-    os.close(rfd)
-    deadline = time.time() + 60
-    while time.time() < deadline and b"Type yes" not in open(out_path, "rb").read():
-        time.sleep(0.1)
-    require(b"Type yes" in open(out_path, "rb").read(), "fix asks before writing")
-    pfx.reg_add(IS, "TCP/IP Port", "REG_DWORD", 6010)     # the race
-    raced = dump()
-    os.write(wfd, b"yes\r\n")
-    os.close(wfd)
-    rc = proc.wait(timeout=60)
-    err = open(out_path + ".err", encoding="utf-8", errors="replace").read()
-    check(rc == 3, "exit 3 (got %s)" % rc)
-    check("ParametersSystem\\TCP/IP Port changed since the plan (it was 6001, it is now "
-          "6010)" in err and "nothing was changed" in err, "names the value (%r)" % err)
-    check(dump() == raced and not os.path.exists(undo_unix),
-          "nothing written, no undo file")
+    r = pfx.run(EXE, "fix", "--apply", "--undo", race_ok_undo[0], stdin_text="yes\r\n")
+    check(r.rc == 0 and pfx.reg_query(IS, "TCP/IP Port") == ("REG_DWORD", "0x1389"),
+          "answered yes with nothing changed: exit 0, 5001 written (%r)" % r)
 
-    print("a key nobody may write: exit 3 naming the key and error 5, nothing written")
+    print("a key nobody may write: exit 3 naming the key and error 5, before any question")
     reset()
     s_is_pair()
     before = dump()
@@ -221,8 +297,38 @@ try:
           "ParametersSystem: " in r.err and
           "(error 5)" in r.err and "nothing was changed" in r.err,
           "exit 3, the key and the Win32 error (%r)" % r)
+    # Without --yes: an administrator in a window that is not elevated is
+    # told so before being asked to type yes.
+    r = pfx.run(EXE, "fix", "--apply", "--undo", undo_win, stdin_text="yes\r\n")
+    check(r.rc == 3 and "Type yes" not in r.out and "elevated prompt" in r.err,
+          "refused before the question, asking for an elevated prompt (%r)" % r)
     require(pfx.run(REGTOOL, "allow", IS[5:]).rc == 0, "IS key writable again")
     check(dump() == before and not os.path.exists(undo_unix), "nothing written, no undo file")
+
+    print("--plan FILE: an existing file is refused without --force; none is left on exit 3")
+    reset()
+    s_is_pair()
+    plan_win, plan_unix = pfx.tmp_win + "\\old plan.reg", os.path.join(pfx.tmp, "old plan.reg")
+    with open(plan_unix, "wb") as f:
+        f.write(b"an earlier file")
+    r = pfx.run(EXE, "fix", "--plan", plan_win)
+    check(r.rc == 3 and "already exists" in r.err and "--force" in r.err and
+          open(plan_unix, "rb").read() == b"an earlier file",
+          "an existing plan file: exit 3, the file untouched (%r)" % r)
+    r = pfx.run(EXE, "fix", "--plan", plan_win, "--force")
+    check(r.rc == 1 and ('The plan was written to "%s"' % plan_win) in r.err and
+          open(plan_unix, "rb").read().startswith(b"\xff\xfe"),
+          "--force replaces it, and fix says where, quoted (%r)" % r)
+    reset()
+    pfx.reg_add(RPC, "TCP/IP Port", "REG_DWORD", 59532)
+    pfx.reg_add(AB, "RpcTcpPort", "REG_SZ", "59532")
+    r = pfx.run(EXE, "fix", "--plan", plan_win, "--force")
+    check(r.rc == 3 and "no port qualifies" in r.out and "was removed" in r.err and
+          not os.path.exists(plan_unix),
+          "no plan with --force: exit 3 and the earlier plan file removed (%r)" % r)
+    r = pfx.run(EXE, "fix", "--plan", plan_win)
+    check(r.rc == 3 and "no plan file was written" in r.err and not os.path.exists(plan_unix),
+          "no plan: exit 3 and no plan file (%r)" % r)
 
     print("fix --reg on the Windows build: the plan per export, --apply refused")
     reset()
