@@ -9,11 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check_args.h"
-#include "fix_report.h"
-#include "fleet.h"
-#include "fleet_report.h"
-#include "report.h"
+#include "fleet/check_args.h"
+#include "fleet/fleet.h"
+#include "report/fix_report.h"
+#include "report/fleet_report.h"
+#include "report/report.h"
 
 #define EXIT_USAGE 3
 

@@ -1,6 +1,8 @@
-/* Text decoding for registry exports (regexport.c): REGEDIT4 files are in
- * an ANSI code page, version 5.00 files in UTF-16LE (or UTF-8), and the
- * registry holds strings in UTF-16LE. */
+/* Text decoding for registry exports (regexport/regexport.c): REGEDIT4
+ * files are in an ANSI code page, version 5.00 files in UTF-16LE (or
+ * UTF-8), and the registry holds strings in UTF-16LE.  Shared, beside
+ * strbuf.h: the port reader (check/portvalue.c) decodes UTF-8 with it and
+ * the fix report (report/fix_report.c) writes UTF-16LE. */
 #ifndef EPG_CODEPAGE_H
 #define EPG_CODEPAGE_H
 

@@ -1,4 +1,4 @@
-#include "catalogue.h"
+#include "check/catalogue.h"
 
 #include <string.h>
 

@@ -28,11 +28,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dynrange.h"
-#include "findings.h"
-#include "portvalue.h"
-#include "settings.h"
-#include "snapshot.h"
+#include "check/dynrange.h"
+#include "check/findings.h"
+#include "check/portvalue.h"
+#include "check/settings.h"
+#include "check/snapshot.h"
 
 typedef struct epg_evaluation {
     epg_port_value ports[EPG_VALUE_COUNT];

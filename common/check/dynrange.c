@@ -1,4 +1,4 @@
-#include "dynrange.h"
+#include "check/dynrange.h"
 
 #include <string.h>
 

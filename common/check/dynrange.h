@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "regdata.h"
+#include "check/regdata.h"
 #include "strbuf.h"
 
 typedef enum epg_range_source {

@@ -1,4 +1,4 @@
-#include "findings.h"
+#include "check/findings.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
-#include "holders.h"
+#include "check/holders.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue.h"
+#include "check/catalogue.h"
 #include "grow.h"
 #include "strbuf.h"
 

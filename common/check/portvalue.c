@@ -1,4 +1,4 @@
-#include "portvalue.h"
+#include "check/portvalue.h"
 
 #include <stdio.h>
 #include <string.h>

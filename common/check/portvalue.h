@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "regdata.h"
+#include "check/regdata.h"
 #include "strbuf.h"
 
 typedef enum epg_port_status {

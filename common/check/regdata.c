@@ -1,4 +1,4 @@
-#include "regdata.h"
+#include "check/regdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "settings.h"
+#include "check/settings.h"
 
 #include <string.h>
 

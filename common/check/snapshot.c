@@ -1,4 +1,4 @@
-#include "snapshot.h"
+#include "check/snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalogue.h"
-#include "holders.h"
-#include "regdata.h"
-#include "settings.h"
+#include "check/catalogue.h"
+#include "check/holders.h"
+#include "check/regdata.h"
+#include "check/settings.h"
 
 typedef enum epg_key_state {
     EPG_KEY_PRESENT = 0,

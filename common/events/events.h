@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "checks.h"
-#include "findings.h"
-#include "snapshot.h"
+#include "check/checks.h"
+#include "check/findings.h"
+#include "check/snapshot.h"
 
 enum {
     EPG_EV_STARTED = 1000,
@@ -111,7 +111,7 @@ int epg_event_reminder(const epg_finding *f, const epg_event_ctx *ctx, epg_event
 int epg_event_suppressed(uint32_t count, uint32_t seconds, uint32_t limit,
                          epg_event *e);
 /* 1003: count events not written between first and last (Unix seconds),
- * the last Win32 error and its text (common/eventloss.h). */
+ * the last Win32 error and its text (common/monitor/eventloss.h). */
 int epg_event_lost(uint32_t count, int64_t first, int64_t last, uint32_t error,
                    const char *error_text, epg_event *e);
 

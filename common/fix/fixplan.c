@@ -1,4 +1,4 @@
-#include "fixplan.h"
+#include "fix/fixplan.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -36,7 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "checks.h"
+#include "check/checks.h"
 #include "strbuf.h"
 
 /* Where the new port was looked for. */

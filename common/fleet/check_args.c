@@ -1,4 +1,4 @@
-#include "check_args.h"
+#include "fleet/check_args.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fleet.h"
+#include "fleet/fleet.h"
 #include "strbuf.h"
 
 typedef enum epg_out_format {

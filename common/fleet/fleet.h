@@ -1,16 +1,17 @@
 /* Many computers in one check: each computer's snapshot and evaluation, how
  * it was read (a registry export or the remote registry), and the verdict
- * over all of them.  The reports for many computers (fleet_report_*.c) and
- * both command lines (service/cmd_check.c, cli/main.c) are built on it. */
+ * over all of them.  The reports for many computers
+ * (common/report/fleet_report_*.c) and both command lines
+ * (service/commands/cmd_check.c, cli/main.c) are built on it. */
 #ifndef EPG_FLEET_H
 #define EPG_FLEET_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "checks.h"
-#include "regexport.h"
-#include "snapshot.h"
+#include "check/checks.h"
+#include "check/snapshot.h"
+#include "regexport/regexport.h"
 #include "strbuf.h"
 
 typedef enum epg_computer_state {

@@ -1,4 +1,4 @@
-#include "coalesce.h"
+#include "monitor/coalesce.h"
 
 void epg_coalesce_init(epg_coalescer *c, uint32_t window_ms)
 {

@@ -1,4 +1,4 @@
-#include "eventloss.h"
+#include "monitor/eventloss.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-#include "events.h"
+#include "events/events.h"
 
 typedef struct epg_event_loss {
     uint32_t lost;          /* events not written since the last 1003 */

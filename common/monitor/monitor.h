@@ -29,10 +29,10 @@
 
 #include <stdint.h>
 
-#include "checks.h"
-#include "coalesce.h"
-#include "publish.h"
-#include "snapshot.h"
+#include "check/checks.h"
+#include "check/snapshot.h"
+#include "monitor/coalesce.h"
+#include "monitor/publish.h"
 
 /* Back-off for keys that cannot be read or watched: the only timer that
  * runs while anything is unreadable, none while everything is readable. */

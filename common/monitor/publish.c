@@ -1,4 +1,4 @@
-#include "publish.h"
+#include "monitor/publish.h"
 
 #include <stdlib.h>
 #include <string.h>

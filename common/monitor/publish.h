@@ -23,10 +23,10 @@
 
 #include <stdint.h>
 
-#include "events.h"
-#include "findings.h"
-#include "ratelimit.h"
-#include "settings.h"
+#include "check/findings.h"
+#include "check/settings.h"
+#include "events/events.h"
+#include "monitor/ratelimit.h"
 
 typedef void (*epg_emit_fn)(void *ctx, const epg_event *e);
 

@@ -1,4 +1,4 @@
-#include "ratelimit.h"
+#include "monitor/ratelimit.h"
 
 #include <stdlib.h>
 #include <string.h>

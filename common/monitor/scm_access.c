@@ -1,4 +1,4 @@
-#include "scm_access.h"
+#include "monitor/scm_access.h"
 
 #define OP(o) (1u << (o))
 
@@ -30,7 +30,8 @@ static const struct {
     [EPG_SCM_DELETE] = { "DeleteService", EPG_DELETE },
 };
 
-/* Everything configure_service (service/install.c) does to a service. */
+/* Everything configure_service (service/commands/install.c) does to a
+ * service. */
 #define CONFIGURE_OPS                                                        \
     (OP(EPG_SCM_CHANGE_CONFIG) | OP(EPG_SCM_SET_DESCRIPTION) |               \
      OP(EPG_SCM_SET_RESTART_ACTIONS) | OP(EPG_SCM_SET_FAILURE_FLAG) |        \

@@ -1,4 +1,4 @@
-#include "startwatch.h"
+#include "monitor/startwatch.h"
 
 void epg_start_watch_init(epg_start_watch *w, uint64_t now_ms, uint64_t limit_ms)
 {

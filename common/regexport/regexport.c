@@ -2,15 +2,15 @@
  * encoding, cutting the input into lines wherever the chunks end, skipping
  * the lines of keys no check reads, and at the end choosing the control
  * set.  The lines themselves are parsed in regexport_lines.c. */
-#include "regexport.h"
+#include "regexport/regexport.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue.h"
+#include "check/catalogue.h"
 #include "codepage.h"
-#include "regexport_lines.h"
+#include "regexport/regexport_lines.h"
 
 /* Decodes the collected bytes of a line to UTF-8 and handles it.  Key lines
  * of every key pass through here, so ASCII takes a short path. */

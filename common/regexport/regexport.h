@@ -29,9 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check/regdata.h"
+#include "check/snapshot.h"
 #include "codepage.h"
-#include "regdata.h"
-#include "snapshot.h"
 #include "strbuf.h"
 
 /* Longest physical line kept from a watched key; longer lines make their

@@ -6,15 +6,15 @@
  * the header lines, [key] and [-key], "name"= with "string", dword: and
  * hex(N): data, "name"=- and the trailing backslash that continues long hex
  * data. */
-#include "regexport_lines.h"
+#include "regexport/regexport_lines.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue.h"
+#include "check/catalogue.h"
+#include "check/portvalue.h"
 #include "codepage.h"
-#include "portvalue.h"
 
 static const char HEADER5[] = "Windows Registry Editor Version 5.00";
 static const char HEADER4[] = "REGEDIT4";

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "regexport.h"
+#include "regexport/regexport.h"
 
 /* What the current key is (epg_regexport.key_kind). */
 enum {

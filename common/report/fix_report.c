@@ -1,10 +1,10 @@
-#include "fix_report.h"
+#include "report/fix_report.h"
 
 #include <string.h>
 
 #include "codepage.h"
-#include "fleet_renderers.h"
-#include "report.h"
+#include "report/fleet_renderers.h"
+#include "report/report.h"
 
 epg_fix_result epg_fix_plan_computer(const epg_computer *c, epg_fix_plan *p)
 {

@@ -2,12 +2,13 @@
  * the plan as text or JSON (schema exchportguard-fix/1, docs/check-json.md),
  * and a plan or undo file as a registry file (REGEDIT5, UTF-16LE with a
  * byte order mark, what "reg import" and regedit read).  Both command lines
- * (service/cmd_fix.c, cli/main.c) use these; the Windows one also writes. */
+ * (service/commands/cmd_fix.c, cli/main.c) use these; the Windows one also
+ * writes. */
 #ifndef EPG_FIX_REPORT_H
 #define EPG_FIX_REPORT_H
 
-#include "fixplan.h"
-#include "fleet.h"
+#include "fix/fixplan.h"
+#include "fleet/fleet.h"
 #include "strbuf.h"
 
 #define EPG_FIX_JSON_SCHEMA "exchportguard-fix/1"

@@ -1,6 +1,6 @@
 /* The port map's cells (fleet_cells.h): below every renderer, calling
  * none of them. */
-#include "fleet_cells.h"
+#include "report/fleet_cells.h"
 
 size_t epg_finding_values(const epg_finding *f, size_t out[2])
 {

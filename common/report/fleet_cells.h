@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "fleet.h"
+#include "fleet/fleet.h"
 #include "strbuf.h"
 
 /* One cell of the port map: computer c, value v. */

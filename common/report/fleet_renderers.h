@@ -5,7 +5,7 @@
 #ifndef EPG_FLEET_RENDERERS_H
 #define EPG_FLEET_RENDERERS_H
 
-#include "fleet.h"
+#include "fleet/fleet.h"
 #include "strbuf.h"
 
 #define EPG_FLEET_JSON_SCHEMA "exchportguard-fleet/1"

@@ -1,7 +1,7 @@
 /* The reports over many computers as a command line prints them: the
  * report chosen for stdout, the HTML page, the exit code, and the
  * computers named by --reg files. */
-#include "fleet_report.h"
+#include "report/fleet_report.h"
 
 #include <stdlib.h>
 

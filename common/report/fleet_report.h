@@ -7,9 +7,9 @@
 #ifndef EPG_FLEET_REPORT_H
 #define EPG_FLEET_REPORT_H
 
-#include "check_args.h"
-#include "fleet.h"
-#include "fleet_renderers.h"
+#include "fleet/check_args.h"
+#include "fleet/fleet.h"
+#include "report/fleet_renderers.h"
 #include "strbuf.h"
 
 /* The report chosen for stdout. */

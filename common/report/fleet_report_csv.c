@@ -1,10 +1,10 @@
 /* CSV over many computers: one row per computer and watched value (RFC 4180:
  * every field quoted, quotes doubled, CRLF line ends), so a spreadsheet or a
  * firewall team's script gets the port map and what is wrong with it. */
-#include "fleet_renderers.h"
+#include "report/fleet_renderers.h"
 
-#include "fleet_cells.h"
-#include "report.h"
+#include "report/fleet_cells.h"
+#include "report/report.h"
 
 static void field(epg_buf *out, const char *s, int last)
 {

@@ -4,11 +4,11 @@
  * notes: what an auditor attaches to a ticket.  It is well-formed XML as
  * well as HTML, and every text from a registry, a file name or a computer
  * name goes through esc(). */
-#include "fleet_renderers.h"
+#include "report/fleet_renderers.h"
 
-#include "fleet_cells.h"
-#include "report.h"
-#include "wording.h"
+#include "report/fleet_cells.h"
+#include "report/report.h"
+#include "report/wording.h"
 
 /* HTML-escapes s: & < > " ' are the characters that can end text or an
  * attribute value (HTML Living Standard, "Escaping a string"). */

@@ -1,9 +1,9 @@
 /* The JSON report over many computers: an envelope (schema
  * exchportguard-fleet/1, docs/check-json.md "Many computers") holding each
  * computer's exchportguard-check/1 report unchanged. */
-#include "fleet_renderers.h"
+#include "report/fleet_renderers.h"
 
-#include "report.h"
+#include "report/report.h"
 
 static void json_notes(const epg_computer *c, epg_buf *out)
 {

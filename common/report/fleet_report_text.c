@@ -1,13 +1,13 @@
 /* The text report over many computers: a verdict line per computer, the
  * port map (computers by value, the table a firewall team needs), then
  * every finding of every computer with its remedy, and the notes. */
-#include "fleet_renderers.h"
+#include "report/fleet_renderers.h"
 
 #include <string.h>
 
-#include "fleet_cells.h"
-#include "report.h"
-#include "wording.h"
+#include "report/fleet_cells.h"
+#include "report/report.h"
+#include "report/wording.h"
 
 static size_t name_width(const epg_fleet *f)
 {

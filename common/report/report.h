@@ -3,8 +3,8 @@
 #ifndef EPG_REPORT_H
 #define EPG_REPORT_H
 
-#include "checks.h"
-#include "snapshot.h"
+#include "check/checks.h"
+#include "check/snapshot.h"
 #include "strbuf.h"
 
 /* Version string of the product, from the build (CMake project version). */

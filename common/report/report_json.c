@@ -2,13 +2,13 @@
  * and versioned by EPG_JSON_SCHEMA: fields may be added, never renamed or
  * removed without a new schema name.  Every member is always present (null
  * when it does not apply) so scripts need no existence tests. */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "events.h"
-#include "wording.h"
+#include "events/events.h"
+#include "report/wording.h"
 
 static void jstr(epg_buf *out, const char *s)
 {

@@ -1,9 +1,9 @@
-#include "report.h"
+#include "report/report.h"
 
 #include <string.h>
 
-#include "events.h"
-#include "wording.h"
+#include "events/events.h"
+#include "report/wording.h"
 
 /* The status of a value in the table: its state, then every finding
  * about it. */

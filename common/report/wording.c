@@ -1,11 +1,11 @@
-#include "wording.h"
+#include "report/wording.h"
 
 #include <string.h>
 
-#include "dynrange.h"
-#include "events.h"
-#include "holders.h"
-#include "portvalue.h"
+#include "check/dynrange.h"
+#include "check/holders.h"
+#include "check/portvalue.h"
+#include "events/events.h"
 
 void epg_conflict_sentence(const epg_finding *f, epg_buf *out)
 {

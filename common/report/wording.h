@@ -5,9 +5,9 @@
 #ifndef EPG_WORDING_H
 #define EPG_WORDING_H
 
-#include "checks.h"
-#include "findings.h"
-#include "snapshot.h"
+#include "check/checks.h"
+#include "check/findings.h"
+#include "check/snapshot.h"
 #include "strbuf.h"
 
 /* "Port 6001 is held by both <path> (<component>) and <path> (...)." */

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_args.h"
-#include "commands.h"
-#include "fix_report.h"
-#include "fleet_report.h"
-#include "remote.h"
-#include "remote_pool.h"
-#include "report.h"
+#include "commands/commands.h"
+#include "fleet/check_args.h"
+#include "readers/remote.h"
+#include "readers/remote_pool.h"
+#include "report/fix_report.h"
+#include "report/fleet_report.h"
+#include "report/report.h"
 #include "winutil.h"
 
 /* "<what>: <system text>" for computer c, with the code. */

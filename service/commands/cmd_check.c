@@ -3,12 +3,12 @@
 
 #include <stdlib.h>
 
-#include "checks.h"
-#include "commands.h"
-#include "netsh.h"
-#include "regread.h"
-#include "report.h"
-#include "tcptable.h"
+#include "check/checks.h"
+#include "commands/commands.h"
+#include "readers/netsh.h"
+#include "readers/regread.h"
+#include "readers/tcptable.h"
+#include "report/report.h"
 #include "winutil.h"
 
 void read_local(epg_snapshot *snap)

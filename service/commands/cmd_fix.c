@@ -1,5 +1,5 @@
 /* exchportguard fix: for each conflict and each error about a port, the
- * core's proposed change (common/fixplan.c), printed, written as a .reg
+ * core's proposed change (common/fix/fixplan.c), printed, written as a .reg
  * file (--plan), or applied to this computer's registry (--apply,
  * fix_apply.c).  The computers are read exactly as check reads them:
  * this one (read_local), exports and remote computers (check_many.c), each
@@ -8,10 +8,10 @@
 
 #include <stdlib.h>
 
-#include "commands.h"
-#include "fix_apply.h"
-#include "fix_report.h"
-#include "remote_pool.h"
+#include "commands/commands.h"
+#include "commands/fix_apply.h"
+#include "readers/remote_pool.h"
+#include "report/fix_report.h"
 #include "winutil.h"
 
 /* --plan FILE at the end: the changes of the one computer (never over an

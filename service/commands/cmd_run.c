@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "engine.h"
-#include "report.h"
-#include "sinks.h"
+#include "commands/commands.h"
+#include "engine/engine.h"
+#include "engine/sinks.h"
+#include "report/report.h"
 #include "winutil.h"
 
 static HANDLE g_stop;
@@ -55,7 +55,8 @@ int cmd_run(int argc, WCHAR **argv)
     cfg.sink.fn = console_emit;
     cfg.sink.ctx = NULL;
     if (to_log) {
-        /* A failure is said, and each event tries again (service/sinks.h). */
+        /* A failure is said, and each event tries again
+         * (service/engine/sinks.h). */
         err = eventlog_open(&log);
         if (err)
             report_error("RegisterEventSource(ExchPortGuard)", err);

@@ -6,8 +6,8 @@
 
 #include <windows.h>
 
-#include "check_args.h"
-#include "fleet.h"
+#include "fleet/check_args.h"
+#include "fleet/fleet.h"
 
 #define EXIT_USAGE 3
 

@@ -1,13 +1,13 @@
-#include "fix_apply.h"
+#include "commands/fix_apply.h"
 
 #include <windows.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "fix_report.h"
-#include "regread.h"
+#include "commands/commands.h"
+#include "readers/regread.h"
+#include "report/fix_report.h"
 #include "winutil.h"
 
 /* One line from stdin (a console, a pipe or a file: ReadFile reads all

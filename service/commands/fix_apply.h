@@ -2,8 +2,8 @@
 #ifndef EPG_FIX_APPLY_H
 #define EPG_FIX_APPLY_H
 
-#include "fixplan.h"
-#include "fleet.h"
+#include "fix/fixplan.h"
+#include "fleet/fleet.h"
 
 /* Writes p's changes, planned from c (this computer, as read_local read
  * it), into HKEY_LOCAL_MACHINE:

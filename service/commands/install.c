@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue.h"
-#include "commands.h"
-#include "events.h"
-#include "scm_access.h"
+#include "check/catalogue.h"
+#include "commands/commands.h"
+#include "events/events.h"
+#include "monitor/scm_access.h"
 #include "winutil.h"
 
 /* The core's access table spells the documented constants itself (it has no

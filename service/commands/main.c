@@ -1,12 +1,13 @@
 /* exchportguard.exe: the command line.  Everything else is in the files
- * named for what they hold: cmd_*.c for commands, scm.c for the Service
- * Control Manager, engine.c / watcher.c for the watching itself. */
+ * named for what they hold: cmd_*.c beside this one for commands, scm.c for
+ * the Service Control Manager, engine/engine.c and engine/watcher.c for the
+ * watching itself, readers/ for what is read from the system. */
 #include <windows.h>
 
 #include <stdlib.h>
 
-#include "commands.h"
-#include "report.h"
+#include "commands/commands.h"
+#include "report/report.h"
 #include "winutil.h"
 
 void usage(int to_stderr)

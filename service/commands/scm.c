@@ -18,18 +18,18 @@
 
 #include <string.h>
 
-#include "catalogue.h"
-#include "commands.h"
-#include "engine.h"
-#include "report.h"
-#include "sinks.h"
-#include "startwatch.h"
+#include "check/catalogue.h"
+#include "commands/commands.h"
+#include "engine/engine.h"
+#include "engine/sinks.h"
+#include "monitor/startwatch.h"
+#include "report/report.h"
 #include "winutil.h"
 
 /* The longest step between two start milestones is the first check, which
  * may run netsh twice (dynamic range, then exclusions: NETSH_TIMEOUT_MS,
- * 10 s, each; service/netsh.c) besides reading the keys; the hint covers
- * that with room to spare. */
+ * 10 s, each; service/readers/netsh.c) besides reading the keys; the hint
+ * covers that with room to spare. */
 #define START_WAIT_HINT_MS 25000
 /* The whole start, however it progresses: the other milestones take
  * milliseconds, so this is the first check's worst case and a margin. */
@@ -108,9 +108,9 @@ static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data,
 
 /* Waits for the engine to be ready (index 0) or to end (index 1) while
  * the service is START_PENDING: the checkpoint rises when the engine has
- * passed a milestone, not on a timer (common/startwatch.h).  Returns the
- * WaitForMultipleObjects result, or WAIT_TIMEOUT when the start took
- * longer than START_LIMIT_MS. */
+ * passed a milestone, not on a timer (common/monitor/startwatch.h).
+ * Returns the WaitForMultipleObjects result, or WAIT_TIMEOUT when the start
+ * took longer than START_LIMIT_MS. */
 static DWORD wait_started(scm_state *sc, HANDLE *h, volatile LONG *progress)
 {
     epg_start_watch w;
@@ -162,7 +162,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
         goto out;
     }
     /* A failed RegisterEventSourceW is retried when the next event is due
-     * (service/sinks.c), so the service watches either way. */
+     * (service/engine/sinks.c), so the service watches either way. */
     eventlog_open(&log);
     memset(&cfg, 0, sizeof cfg);
     cfg.stop = sc->stop;
@@ -213,7 +213,7 @@ out:
         CloseHandle(ready);
     /* The SCM records a non-zero exit code and logs it (event 7023/7024
      * with the error's text); with the failure actions flag set
-     * (service/install.c) it also runs the failure actions. */
+     * (service/commands/install.c) it also runs the failure actions. */
     report_status(sc, SERVICE_STOPPED, err, 0);
 }
 

@@ -1,15 +1,15 @@
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <stdlib.h>
 
-#include "monitor.h"
-#include "netsh.h"
-#include "regread.h"
-#include "tcptable.h"
-#include "watcher.h"
+#include "engine/watcher.h"
+#include "monitor/monitor.h"
+#include "readers/netsh.h"
+#include "readers/regread.h"
+#include "readers/tcptable.h"
 #include "winutil.h"
 
-/* The engine waits, reads and hands over; common/monitor.c decides. */
+/* The engine waits, reads and hands over; common/monitor/monitor.c decides. */
 typedef struct engine {
     const engine_config *cfg;
     watcher w;
@@ -73,7 +73,7 @@ static DWORD wait_timeout(const engine *e, uint64_t now)
     uint64_t d = epg_monitor_deadline(&e->m);
 
     /* A wanted read of the TCP table (who holds the pinned ports) only polls the handles, so
-     * it happens when nothing is pending (common/monitor.h). */
+     * it happens when nothing is pending (common/monitor/monitor.h). */
     if (epg_monitor_listeners_wanted(&e->m))
         return 0;
 

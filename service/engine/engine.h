@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "publish.h"
+#include "monitor/publish.h"
 
 /* Counters, readable from another thread while the engine runs. */
 typedef struct engine_stats {

@@ -1,10 +1,10 @@
-#include "sinks.h"
+#include "engine/sinks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue.h"
+#include "check/catalogue.h"
 #include "winutil.h"
 
 DWORD event_message_id(const epg_event_def *d)

@@ -7,8 +7,8 @@
 
 #include <windows.h>
 
-#include "eventloss.h"
-#include "publish.h"
+#include "monitor/eventloss.h"
+#include "monitor/publish.h"
 
 /* The full message ID of an event: severity bits over the 16-bit event ID,
  * exactly as the message compiler numbers it. */
@@ -37,7 +37,7 @@ typedef struct eventlog_sink {
  * insertion strings are kept).  Returns 0 or the Win32 error; after a
  * failure the sink is still usable: each event tries to register the
  * source again, and the first one written is preceded by 1003, which says
- * what was lost (common/eventloss.h). */
+ * what was lost (common/monitor/eventloss.h). */
 DWORD eventlog_open(eventlog_sink *s);
 /* The same through other calls than RegisterEventSourceW/ReportEventW. */
 DWORD eventlog_open_with(eventlog_sink *s, const eventlog_api *api);

@@ -1,9 +1,9 @@
-#include "watcher.h"
+#include "engine/watcher.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "regread.h"
+#include "readers/regread.h"
 #include "winutil.h"
 
 #define KEY_FILTER (REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME)

@@ -55,7 +55,7 @@
 
 #include <stdint.h>
 
-#include "catalogue.h"
+#include "check/catalogue.h"
 
 /* Levels below ...\Services down to the watched key. */
 #define WATCH_MAX_DEPTH 3

@@ -1,4 +1,4 @@
-#include "netsh.h"
+#include "readers/netsh.h"
 
 #include <stdio.h>
 #include <stdlib.h>

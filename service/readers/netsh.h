@@ -8,7 +8,7 @@
 
 #include <windows.h>
 
-#include "snapshot.h"
+#include "check/snapshot.h"
 
 /* Replaces s->netsh_dynamic, netsh_excluded and netsh_note.  Returns early
  * (with a note) when cancel is signalled; cancel may be NULL. */

@@ -1,9 +1,9 @@
-#include "regread.h"
+#include "readers/regread.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "portvalue.h"
+#include "check/portvalue.h"
 #include "winutil.h"
 
 /* The core numbers registry types itself; they must be winnt.h's. */

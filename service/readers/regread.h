@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "snapshot.h"
+#include "check/snapshot.h"
 
 /* Frees and re-reads the registry part of s (keys, values, settings) and
  * the OS version.  Never fails as a whole: every failure is recorded in the

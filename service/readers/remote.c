@@ -2,13 +2,13 @@
  * learn.microsoft.com; Wine also takes the name without the backslashes).
  * It needs the Remote Registry service on the target, which is manual-start
  * from Windows Vista on and automatic on Windows Server 2003. */
-#include "remote.h"
+#include "readers/remote.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "regexport.h"
-#include "regread.h"
+#include "readers/regread.h"
+#include "regexport/regexport.h"
 #include "winutil.h"
 
 static void read_os(HKEY root, epg_snapshot *s)

@@ -5,7 +5,7 @@
 
 #include <windows.h>
 
-#include "snapshot.h"
+#include "check/snapshot.h"
 
 /* Reads computer's watched keys and values, and its OS version from its
  * own HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion, into s (which

@@ -1,8 +1,8 @@
-#include "remote_pool.h"
+#include "readers/remote_pool.h"
 
 #include <stdlib.h>
 
-#include "check_args.h"
+#include "fleet/check_args.h"
 #include "winutil.h"
 
 /* "<what>: <system text for code>", or NULL when memory ran out. */

@@ -12,7 +12,7 @@
 
 #include <windows.h>
 
-#include "fleet.h"
+#include "fleet/fleet.h"
 
 /* Reads one computer into s; returns ERROR_SUCCESS or why it could not
  * (remote_read, or a stand-in in the tests). */

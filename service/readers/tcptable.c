@@ -1,11 +1,11 @@
-#include "tcptable.h"
+#include "readers/tcptable.h"
 
 #include <tlhelp32.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
+#include "check/checks.h"
 #include "winutil.h"
 
 /* The documented layouts of MIB_TCPROW_OWNER_PID and MIB_TCP6ROW_OWNER_PID

@@ -2,7 +2,7 @@
  * (GetExtendedTcpTable, IPv4 and IPv6, listeners and connections), the
  * running services with their process IDs (EnumServicesStatusExW) and the
  * process image names (a Toolhelp snapshot), read into s->tcp.  The core
- * (common/holders.h) decides what any of it means. */
+ * (common/check/holders.h) decides what any of it means. */
 #ifndef EPG_TCPTABLE_H
 #define EPG_TCPTABLE_H
 
@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "holders.h"
-#include "snapshot.h"
+#include "check/holders.h"
+#include "check/snapshot.h"
 
 /* Replaces s->tcp.  Every failure is kept as a note with its Win32 code and
  * text; s->tcp.collected says whether the IPv4 table at least was read. */

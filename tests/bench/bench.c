@@ -29,11 +29,11 @@
 #include <string.h>
 
 #include "benchshm.h"
-#include "checks.h"
-#include "engine.h"
+#include "check/checks.h"
+#include "engine/engine.h"
+#include "engine/sinks.h"
 #include "procstat.h"
-#include "regread.h"
-#include "sinks.h"
+#include "readers/regread.h"
 #include "winutil.h"
 
 static int smoke;

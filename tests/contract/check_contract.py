@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """One source of truth for the event contract.  Fails if the core's table
-(common/events.c, printed by contract_dump), the message table
+(common/events/events.c, printed by contract_dump), the message table
 (messages/exchportguard.mc), docs/events.md, the SCOM management pack and the
 WEF subscription disagree on any event ID, level, category or parameter
 count; and checks that the pack and the subscription are well-formed XML

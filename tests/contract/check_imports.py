@@ -63,8 +63,8 @@ ALLOWED = {
         # Fiber local storage: "Minimum supported server: Windows Server
         # 2003" (the old deny-list had it as the dead entry "FlsAlloc_").
         "FlsAlloc": W2K3,
-        # check --reg's wildcards (service/check_many.c); their pages name
-        # Windows Server 2003 as the minimum.
+        # check --reg's wildcards (service/commands/check_many.c); their
+        # pages name Windows Server 2003 as the minimum.
         "FindFirstFileW": W2K3, "FindNextFileW": W2K3, "FindClose": W2K3,
     },
     "advapi32.dll": {
@@ -82,8 +82,9 @@ ALLOWED = {
         "GetNumberOfEventLogRecords": W2K, "GetOldestEventLogRecord": W2K,
         "ConvertStringSecurityDescriptorToSecurityDescriptorW": W2K,
         "RegSetKeySecurity": W2K,
-        "RegConnectRegistryW": W2K,     # check --computer (service/remote.c)
-        # Who holds a pinned port (service/tcptable.c); its page
+        # check --computer (service/readers/remote.c)
+        "RegConnectRegistryW": W2K,
+        # Who holds a pinned port (service/readers/tcptable.c); its page
         # lists Windows Server 2003 (and a 64 KB limit on the buffer there).
         "EnumServicesStatusExW": W2K3,
         # Windows 2000 Server; the old deny-list named it by mistake, as the
@@ -92,7 +93,7 @@ ALLOWED = {
     },
     # Nothing is imported from these today; an import must be added here
     # with its documented minimum first.  (GetExtendedTcpTable needs Windows
-    # Server 2003 SP1, so service/tcptable.c looks it up at run time.)
+    # Server 2003 SP1, so service/readers/tcptable.c looks it up at run time.)
     "iphlpapi.dll": {},
     "ws2_32.dll": {},
 }

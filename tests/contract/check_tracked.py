@@ -44,7 +44,7 @@ MUST_MATCH = ["scripts/__pycache__/demo.cpython-311.pyc", "x.pyc",
               "installer/msi.wixobj", "light.wixpdb",
               "tests/wine/__pycache__/README"]
 MUST_NOT_MATCH = ["service/version.rc.in", "messages/exchportguard.mc",
-                  "common/events.h", "service/exchportguard.manifest",
+                  "common/events/events.h", "service/exchportguard.manifest",
                   "scripts/demo.py", "tests/fuzz/corpus/windows-2003",
                   "installer/exchportguard.wxs", "docs/objects.md"]
 

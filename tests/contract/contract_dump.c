@@ -5,7 +5,7 @@
  * which the docs' tables must follow. */
 #include <stdio.h>
 
-#include "events.h"
+#include "events/events.h"
 
 int main(void)
 {

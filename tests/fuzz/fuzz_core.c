@@ -21,12 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
-#include "events.h"
+#include "check/checks.h"
+#include "events/events.h"
 #include "jsoncheck.h"
-#include "monitor.h"
-#include "publish.h"
-#include "report.h"
+#include "monitor/monitor.h"
+#include "monitor/publish.h"
+#include "report/report.h"
 
 #define REQUIRE(c)      \
     do {                \

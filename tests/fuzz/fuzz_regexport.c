@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fleet_report.h"
 #include "jsoncheck.h"
-#include "regexport.h"
+#include "regexport/regexport.h"
+#include "report/fleet_report.h"
 
 #define REQUIRE(c)      \
     do {                \

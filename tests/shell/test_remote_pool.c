@@ -1,4 +1,4 @@
-/* The pool that reads remote computers (service/remote_pool.c), with a
+/* The pool that reads remote computers (service/readers/remote_pool.c), with a
  * stand-in for remote_read: the parallel bound, a computer whose read never
  * ends reported as timed out without waiting for it, a failed connection
  * reported with its Win32 error, and every other computer still read; the
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "remote_pool.h"
+#include "readers/remote_pool.h"
 #include "testdata.h"
 #include "tinytest.h"
 

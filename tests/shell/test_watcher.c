@@ -1,8 +1,9 @@
 /* The watcher's window between a key's refused open and its parent's
- * widened watch (service/watcher.c, key_changed_while_widening; the root
- * cause of the full oracle's stale burst, seed 998902631 burst 71).  A DACL
- * repaired, or the key deleted, inside that window is signalled to neither
- * watch, so the watcher must look at the key once more after widening.
+ * widened watch (service/engine/watcher.c, key_changed_while_widening; the
+ * root cause of the full oracle's stale burst, seed 998902631 burst 71).
+ * A DACL repaired, or the key deleted, inside that window is signalled to
+ * neither watch, so the watcher must look at the key once more after
+ * widening.
  * wine.stale drives the same race from another process, where it falls in
  * the window only now and then; here the watcher's test seam
  * (watcher_refused_hook) makes the change inside the window every time:
@@ -20,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalogue.h"
+#include "check/catalogue.h"
+#include "engine/watcher.h"
 #include "tinytest.h"
-#include "watcher.h"
 
 #define SERVICES L"System\\CurrentControlSet\\Services"
 #define PARENT SERVICES L"\\MSExchangeIS"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
+#include "check/checks.h"
 
 static unsigned b8(fp_byte_fn next, void *ctx)
 {

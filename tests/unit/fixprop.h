@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fixplan.h"
-#include "snapshot.h"
+#include "check/snapshot.h"
+#include "fix/fixplan.h"
 
 /* Where the generator's bytes come from. */
 typedef unsigned (*fp_byte_fn)(void *ctx);

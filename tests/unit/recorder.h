@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "monitor.h"
+#include "monitor/monitor.h"
 
 #define REC_MAX 4096
 

@@ -2,8 +2,8 @@
  * derived from them. */
 #include <string.h>
 
-#include "catalogue.h"
-#include "events.h"
+#include "check/catalogue.h"
+#include "events/events.h"
 #include "testdata.h"
 #include "tinytest.h"
 

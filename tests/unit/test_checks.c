@@ -3,7 +3,7 @@
  * the verdict (exit code) each gives. */
 #include <stdlib.h>
 
-#include "checks.h"
+#include "check/checks.h"
 #include "testdata.h"
 #include "tinytest.h"
 

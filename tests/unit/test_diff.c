@@ -1,5 +1,5 @@
 /* Finding sets and the diff the service turns into events. */
-#include "findings.h"
+#include "check/findings.h"
 #include "tinytest.h"
 
 static epg_finding conflict(uint16_t a, uint16_t b, uint16_t port)

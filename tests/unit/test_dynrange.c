@@ -3,7 +3,7 @@
  * netsh or the documented default; and netsh's localized output. */
 #include <stdlib.h>
 
-#include "dynrange.h"
+#include "check/dynrange.h"
 #include "testdata.h"
 #include "tinytest.h"
 

@@ -1,15 +1,15 @@
-/* The event log sink (service/sinks.c) through event log calls that fail on
- * demand: RegisterEventSourceW failing at start and retried when the next
- * event is due, ReportEventW failing, and the 1003 written first once
- * writing works again, with its insertion strings.  Wine's own calls never
- * fail (docs/windows-fidelity.md), so this is the only way to see it here.
- * Windows builds only. */
+/* The event log sink (service/engine/sinks.c) through event log calls that
+ * fail on demand: RegisterEventSourceW failing at start and retried when
+ * the next event is due, ReportEventW failing, and the 1003 written first
+ * once writing works again, with its insertion strings.  Wine's own calls
+ * never fail (docs/windows-fidelity.md), so this is the only way to see it
+ * here.  Windows builds only. */
 #include <windows.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "sinks.h"
+#include "engine/sinks.h"
 #include "tinytest.h"
 #include "winutil.h"
 

@@ -1,9 +1,9 @@
-/* Lost events and the 1003 that reports them (common/eventloss.c), through
- * a writer that fails on demand. */
+/* Lost events and the 1003 that reports them (common/monitor/eventloss.c),
+ * through a writer that fails on demand. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "eventloss.h"
+#include "monitor/eventloss.h"
 #include "strbuf.h"
 #include "tinytest.h"
 

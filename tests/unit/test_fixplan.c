@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_args.h"
-#include "fix_report.h"
-#include "fixplan.h"
+#include "fix/fixplan.h"
 #include "fixprop.h"
+#include "fleet/check_args.h"
+#include "report/fix_report.h"
 #include "testdata.h"
 #include "tinytest.h"
 

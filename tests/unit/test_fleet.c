@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_args.h"
-#include "fleet_report.h"
+#include "fleet/check_args.h"
 #include "jsoncheck.h"
-#include "report.h"
-#include "wording.h"
+#include "report/fleet_report.h"
+#include "report/report.h"
+#include "report/wording.h"
 #include "testdata.h"
 #include "tinytest.h"
 

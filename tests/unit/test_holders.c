@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
-#include "events.h"
-#include "holders.h"
-#include "report.h"
-#include "wording.h"
+#include "check/checks.h"
+#include "check/holders.h"
+#include "events/events.h"
+#include "report/report.h"
+#include "report/wording.h"
 #include "testdata.h"
 #include "tinytest.h"
 

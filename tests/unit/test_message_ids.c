@@ -1,16 +1,16 @@
 /* The message compiler's header against the IDs the code reports.  The
  * service computes each full message ID as (severity << 30) | id
- * (event_message_id, service/sinks.c), which holds only while the facility
- * is 0 and the customer bit clear; messages/exchportguard.mc declares that
- * facility, and this checks every constant mc generated from it.  Windows
- * builds only: the header exists there. */
+ * (event_message_id, service/engine/sinks.c), which holds only while the
+ * facility is 0 and the customer bit clear; messages/exchportguard.mc
+ * declares that facility, and this checks every constant mc generated from
+ * it.  Windows builds only: the header exists there. */
 #include <windows.h>
 
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/sinks.h"
 #include "exchportguard.h"
-#include "sinks.h"
 #include "tinytest.h"
 
 #define ENTRY(sym) { #sym, sym }

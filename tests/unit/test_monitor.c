@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "monitor.h"
+#include "monitor/monitor.h"
 #include "recorder.h"
 #include "testdata.h"
 #include "tinytest.h"
@@ -259,7 +259,8 @@ static void start_stop_reminder_and_suppressed(void)
     CHECK_INT(r.id[0], EPG_EV_STARTED);
     CHECK_INT(r.nstrings[0], 3);
     CHECK_STR(r.s[0][0], "9.8.7");
-    CHECK_STR(r.s[0][1], "14");     /* fourteen watched values (common/catalogue.c) */
+    /* fourteen watched values (common/check/catalogue.c) */
+    CHECK_STR(r.s[0][1], "14");
     CHECK_CONTAINS(r.s[0][2], IS_TCP " = 6100 (REG_DWORD)");
     CHECK_INT(r.id[1], EPG_EV_CONFLICT);
     /* The first-seen time is the first check's, not the reminder's. */

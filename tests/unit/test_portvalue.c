@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portvalue.h"
+#include "check/portvalue.h"
 #include "testdata.h"
 #include "tinytest.h"
 

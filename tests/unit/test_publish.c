@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
-#include "publish.h"
+#include "check/checks.h"
+#include "monitor/publish.h"
 #include "recorder.h"
 #include "testdata.h"
 #include "tinytest.h"

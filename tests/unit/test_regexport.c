@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
-#include "regexport.h"
+#include "check/checks.h"
+#include "regexport/regexport.h"
 #include "testdata.h"
 #include "tinytest.h"
 

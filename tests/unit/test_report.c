@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "jsoncheck.h"
-#include "report.h"
+#include "report/report.h"
 #include "testdata.h"
 #include "tinytest.h"
 

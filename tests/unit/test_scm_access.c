@@ -1,9 +1,9 @@
-/* The SCM access table (common/scm_access.c) against the documented
+/* The SCM access table (common/monitor/scm_access.c) against the documented
  * requirements.  Each requirement below is transcribed from the named
  * Microsoft Learn page, separately from the product's table, so a handle
  * that lacks a right its operations need fails here, natively, although
  * Wine would accept it (docs/windows-fidelity.md). */
-#include "scm_access.h"
+#include "monitor/scm_access.h"
 #include "tinytest.h"
 
 static const struct {

@@ -1,6 +1,6 @@
 /* Settings under Parameters: defaults, valid values, wrong types, sizes and
  * ranges, and the DynamicPortStart/Count pair. */
-#include "settings.h"
+#include "check/settings.h"
 #include "testdata.h"
 #include "tinytest.h"
 

@@ -1,6 +1,6 @@
-/* The start-pending decisions (common/startwatch.c): the checkpoint rises
- * only at milestones, and the whole start is bounded. */
-#include "startwatch.h"
+/* The start-pending decisions (common/monitor/startwatch.c): the checkpoint
+ * rises only at milestones, and the whole start is bounded. */
+#include "monitor/startwatch.h"
 #include "tinytest.h"
 
 static void quiet_without_progress(void)

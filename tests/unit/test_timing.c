@@ -1,6 +1,6 @@
 /* The coalescer and the flood limit, driven with a fake clock. */
-#include "coalesce.h"
-#include "ratelimit.h"
+#include "monitor/coalesce.h"
+#include "monitor/ratelimit.h"
 #include "tinytest.h"
 
 static void first_change_is_checked_at_once(void)

@@ -4,9 +4,9 @@
 
 #include <stdint.h>
 
-#include "catalogue.h"
-#include "regdata.h"
-#include "snapshot.h"
+#include "check/catalogue.h"
+#include "check/regdata.h"
+#include "check/snapshot.h"
 
 /* A REG_DWORD of v. */
 void td_dword(epg_reading *r, uint32_t v);

@@ -292,8 +292,8 @@ def run_seed(seed, work, flood_count):
     regtool = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
     try:
         log = pfx.start_session(os.path.join(work, "events.log"))
-        # The watched values as the product lists them (common/catalogue.c),
-        # not a second table here.
+        # The watched values as the product lists them
+        # (common/check/catalogue.c), not a second table here.
         cat = live_check(pfx, exe)
         values = [(v["key"], v["name"]) for v in cat["values"]]
         gen = Generator(seed, values)

@@ -21,7 +21,7 @@ EXE = pfx.install_file(args.exe, r"C:\Program Files\ExchPortGuard\exchportguard.
 SVC = HKLM_SERVICES + r"\ExchPortGuard"
 SOURCE = HKLM_SERVICES + r"\EventLog\Application\ExchPortGuard"
 # Documented rights (winsvc.h, winnt.h) and what each command's handles need
-# (common/scm_access.c; tests/unit/test_scm_access.c checks that table
+# (common/monitor/scm_access.c; tests/unit/test_scm_access.c checks that table
 # against the documentation).  Wine checks none of them, but its +service
 # channel traces the mask asked for (docs/wine.md item 13).
 SC_MANAGER_CONNECT, SC_MANAGER_CREATE_SERVICE = 0x1, 0x2

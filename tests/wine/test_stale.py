@@ -34,7 +34,7 @@ longer exists, is only put right by the back-off retry, which a key kept
 unreadable all along (MSExchangeSRS\\Parameters, as on a server where one
 key stays denied) has grown to many seconds.
 
-Before the fix (service/watcher.c, key_changed_while_widening) a DACL
+Before the fix (service/engine/watcher.c, key_changed_while_widening) a DACL
 restored between the service's failed open and its widened watch was lost
 until that retry.  From another process the race falls in that window
 only now and then, so tests/shell/test_watcher.c acts inside it every time

@@ -6,7 +6,7 @@ answers (tests/tools/sleeper.c), so the first check waits for netsh's
 Sampled with sc query all the while:
 
   * the service stays START_PENDING with the wait hint that covers that
-    wait (25 s, service/scm.c), and its checkpoint rises only at the
+    wait (25 s, service/commands/scm.c), and its checkpoint rises only at the
     engine's milestones, not on a timer: a handful of values over ten
     seconds of samples, where a 500 ms timer would give twenty;
   * then RUNNING, with the start events written, and netsh's failure said

@@ -35,7 +35,7 @@ NETLOGON = HKLM_SERVICES + r"\Netlogon\Parameters"
 NTFRS = HKLM_SERVICES + r"\NtFrs\Parameters"
 EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog"
 # The watched values as (key under Services, value name), catalogue order
-# (common/catalogue.c).
+# (common/check/catalogue.c).
 VALUES = [
     (r"MSExchangeSA\Parameters", "HTTP Port"),
     (r"MSExchangeSA\Parameters", "Rpc/HTTP NSPI Port"),
@@ -56,9 +56,9 @@ def native_cli(host, exe, source, work):
     two builds' reports can be compared whole.  Returns its path."""
     version = host.run(exe, "--version").out.split()[-1]
     out = os.path.join(work, "exchportguard-linux")
-    sources = [os.path.join(source, "common", f)
-               for f in sorted(os.listdir(os.path.join(source, "common")))
-               if f.endswith(".c")]
+    sources = sorted(os.path.join(d, f)
+                     for d, _, names in os.walk(os.path.join(source, "common"))
+                     for f in names if f.endswith(".c"))
     cmd = ["cc", "-std=c11", "-O1", "-Wall", "-Werror",
            "-DEPG_VERSION=\"%s\"" % version, "-I", os.path.join(source, "common"),
            "-o", out, os.path.join(source, "cli", "main.c")] + sources
