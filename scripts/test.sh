@@ -53,7 +53,7 @@ step() {
 native() {
     cmake --preset linux >/dev/null &&
     cmake --build --preset linux &&
-    counted linux unit=18,contract=7,cli=2 -- --preset linux
+    counted linux unit=18,contract=10,cli=2 -- --preset linux
 }
 
 win64_build() {
