@@ -5,6 +5,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "wine"))
@@ -46,6 +47,8 @@ os.makedirs(WORK, exist_ok=True)
 winetest.ensure_template(TEMPLATE, "creating the template Wine prefix (once)...")
 pfx = winetest.Prefix(os.path.join(WORK, "prefix"), TEMPLATE)
 results, failed = [], []
+# Each benchmark's seconds, for scripts/bench.sh's closing table.
+durations = open(os.path.join(WORK, "durations.tsv"), "w")
 try:
     exe = pfx.install_file(os.path.join(BUILD, "service", "exchportguard.exe"),
                            r"C:\epg\exchportguard.exe")
@@ -65,9 +68,12 @@ try:
         counts = small if smoke else full
         print("== bench %s %s" % (mode, " ".join(counts)), flush=True)
         out = os.path.join(WORK, mode + ".out")
+        t0 = time.time()
         p = pfx.popen([r"C:\epg\bench.exe"] + (["--smoke"] if smoke else []) + [mode] + counts,
                       out, out + ".err")
         rc = p.wait(timeout=3600)
+        durations.write("bench %s\t%.0f\n" % (mode, time.time() - t0))
+        durations.flush()
         text = open(out, encoding="utf-8", errors="replace").read()
         for line in text.splitlines():
             if line.startswith("RESULT "):
@@ -79,6 +85,7 @@ try:
             print("   exit code %s%s" % (rc, (": " + err[-500:]) if err else ""))
             failed.append(mode)
 finally:
+    durations.close()
     pfx.kill()
 
 stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

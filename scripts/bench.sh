@@ -15,75 +15,94 @@
 # scripts/test.sh and CI.
 # The export reader's benchmarks (scripts/bench_export.py) run natively
 # first; their results go to build/bench-export/results-export.md.
+# The full run ends with a table of each step's seconds and the total.
+# On every way out (done, failed, Ctrl+C, SIGTERM) everything it started is
+# ended: its process tree, and every Wine process of the prefixes it uses
+# (build/bench*, the template's, the mutants' scratch tree), their
+# wineservers with `wineserver -k` (scripts/reap.py; tested by
+# tests/bench/test_interrupt.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh
+# Every step runs as a background job and is waited for: bash runs a trap
+# only once the foreground command it waits on has ended, but a `wait`
+# returns at once on a signal.  Job control gives each job the default
+# SIGINT (a background job would otherwise ignore it) in its own process
+# group: Ctrl+C reaches this script, whose trap ends them all.
+set -m
+reap_dirs=(build/bench build/bench-smoke build/bench-export build/bench-export-smoke
+           build/win64/wine/template build/win64/wine/template.tmp build/mutants)
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    python3 scripts/reap.py --tree $$ "${reap_dirs[@]}" || true
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "bench: interrupted" >&2; exit 130' INT
+trap 'echo "bench: terminated" >&2; exit 143' TERM
+
+names=()
+secs=()
+t_all=$(date +%s)
+# step NAME command...: runs it, notes its seconds, returns its status.
+step() {
+    local name=$1 t0 rc=0
+    shift
+    t0=$(date +%s)
+    "$@" &
+    wait $! || rc=$?
+    names+=("$name")
+    secs+=($(( $(date +%s) - t0 )))
+    return $rc
+}
+
+step deps scripts/deps.sh
 # The registry export reader, natively (linux-release: no sanitizers).
-cmake --preset linux-release >/dev/null
-cmake --build --preset linux-release --target exchportguard_cli >/dev/null
+build_native() {
+    cmake --preset linux-release >/dev/null &&
+    cmake --build --preset linux-release --target exchportguard_cli >/dev/null
+}
+step "build linux-release" build_native
 work=build/bench-export
 [ "${1:-}" = --smoke ] && work=build/bench-export-smoke
 export_rc=0
 # Named Wine benchmarks run alone, without the export reader's.
 if [ $# -eq 0 ] || [ "${1:-}" = --smoke ]; then
-    python3 scripts/bench_export.py "$@" build/linux-release/cli/exchportguard "$work" ||
-        export_rc=$?
+    step "export benchmarks" python3 scripts/bench_export.py "$@" \
+        build/linux-release/cli/exchportguard "$work" || export_rc=$?
 fi
 
-cmake --preset win64 >/dev/null
-cmake --build --preset win64 --target exchportguard bench bench_writer regtool >/dev/null
+build_win64() {
+    cmake --preset win64 >/dev/null &&
+    cmake --build --preset win64 --target exchportguard bench bench_writer regtool >/dev/null
+}
+step "build win64" build_win64
 rc=$export_rc
-python3 scripts/bench.py "$@" || rc=$?
+wine_work=build/bench
+[ "${1:-}" = --smoke ] && wine_work=build/bench-smoke
+rm -f "$wine_work/durations.tsv"
+step "wine benchmarks" python3 scripts/bench.py "$@" || rc=$?
 if [ $# -eq 0 ]; then
-    # Three random seeds of 20,000 steps each, every seed printed with the
-    # command that replays it; the differential oracle (reg export, then
-    # check --reg with both builds) on the first 5,000 steps of each; two
-    # flood-limit episodes per seed.  Then the stale regression test
-    # (tests/wine/test_stale.py) at 1,000 repetitions.
+    # Three random seeds of 20,000 steps each, side by side; then the stale
+    # regression test at 1,000 repetitions (scripts/bench_oracle.py).
     echo "== state-equivalence oracle: 3 random seeds x 20,000 steps"
-    python3 - <<'PY' || rc=1
-import os, subprocess, sys
-sys.path.insert(0, "tests/wine")
-import winetest
-build = os.path.abspath("build/win64")
-template = winetest.template_for(build)
-winetest.ensure_template(template, "creating the template Wine prefix (once)...")
-common = ["--exe", os.path.join(build, "service", "exchportguard.exe"),
-          "--tools", os.path.join(build, "tests", "tools"),
-          "--template", template, "--source", os.path.abspath(".")]
-# The seeds run side by side, each in its own prefix (two cores: about a
-# third of the time one after another takes); each log is kept.
-import random
-seeds = [random.SystemRandom().randrange(1 << 30) for _ in range(3)]
-print("oracle: seeds %s" % ", ".join(map(str, seeds)), flush=True)
-procs = []
-for seed in seeds:
-    log = os.path.abspath("build/bench/oracle-%d.log" % seed)
-    os.makedirs(os.path.dirname(log), exist_ok=True)
-    args = [sys.executable, "tests/wine/test_oracle.py"] + common + [
-        "--work", os.path.abspath("build/bench/oracle"), "--seed", str(seed),
-        "--steps", "20000", "--bursts", "400", "--differential-steps", "5000",
-        "--flood-bursts", "2"]
-    procs.append((seed, log, subprocess.Popen(args, stdout=open(log, "w"),
-                                              stderr=subprocess.STDOUT)))
-rc = 0
-for seed, log, p in procs:
-    code = p.wait()
-    rc = rc or code
-    for line in open(log):
-        if not line.startswith("  ok   regtool"):
-            print(line, end="")
-    if code:
-        print("oracle: seed %d FAILED (log %s); replay it with: python3 "
-              "tests/wine/test_oracle.py %s --work build/bench/replay --steps 20000 "
-              "--bursts 400 --differential-steps 5000 --seed %d"
-              % (seed, log, " ".join(common), seed), flush=True)
-stale = [sys.executable, "tests/wine/test_stale.py"] + common + [
-    "--work", os.path.abspath("build/bench/stale"), "--reps", "1000"]
-sys.exit(rc or subprocess.call(stale))
-PY
+    step "oracle (3 seeds side by side)" python3 scripts/bench_oracle.py oracle || rc=1
+    echo "== stale regression test: 1,000 repetitions"
+    step "stale (1,000 repetitions)" python3 scripts/bench_oracle.py stale || rc=1
     echo "== mutation score (scripts/mutants.sh)"
-    scripts/mutants.sh || rc=1
+    step mutants scripts/mutants.sh || rc=1
 fi
+
+echo
+printf '%-34s %7s\n' step seconds
+for i in "${!names[@]}"; do
+    printf '%-34s %7d\n' "${names[$i]}" "${secs[$i]}"
+    if [ "${names[$i]}" = "wine benchmarks" ] && [ -f "$wine_work/durations.tsv" ]; then
+        while IFS=$'\t' read -r bname bsecs; do
+            printf '  %-32s %7d\n' "$bname" "$bsecs"
+        done < "$wine_work/durations.tsv"
+    fi
+done
+printf '%-34s %7d\n' total $(( $(date +%s) - t_all ))
 exit $rc

@@ -6,7 +6,8 @@
 #      the MSI, the sc.exe scripts, faults and bad input)
 #   3. the Windows x86 build (compiles; nothing runs, see cmake/)
 #   4. each fuzzer for 20 seconds
-#   5. every benchmark once with tiny counts, so they cannot rot
+#   5. every benchmark once with tiny counts, so they cannot rot, and
+#      scripts/bench.sh interrupted (SIGINT, SIGTERM): nothing left running
 # Each CTest step checks that at least as many tests ran per group as it
 # lists (tests/tools/ctest_counts.py): a test that drops out fails loudly.
 # Ends non-zero if anything failed, and says what.
@@ -82,6 +83,7 @@ step "fuzz: the core, 20 seconds" scripts/fuzz.sh 20 fuzz_core
 step "fuzz: the export reader, 20 seconds" scripts/fuzz.sh 20 fuzz_regexport
 step "fuzz: the port chooser, 20 seconds" scripts/fuzz.sh 20 fuzz_fixplan
 step "benchmarks: smoke run" scripts/bench.sh --smoke
+step "benchmarks: an interrupted run leaves no process" python3 tests/bench/test_interrupt.py
 
 echo
 read -r passed nfailed < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$tally")
