@@ -24,10 +24,13 @@ found when it happens, not at the next full run.
 """
 import argparse
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRATCH = os.path.join(ROOT, "build", "mutants")
@@ -37,12 +40,24 @@ SRC = os.path.join(SCRATCH, "src")
 # with a mutant applied its text is gone, which contract.mutants reports:
 # neither may count as a kill.
 NATIVE_TESTS = ["ctest", "--preset", "linux", "-E",
-                "^contract[.](no_generated_files|mutants)$",
-                "--timeout", "120", "-j2", "--stop-on-failure"]
-# A mutant that makes a test hang is killed by ctest's timeout (a hung
-# service never passes).  The native tests are independent of each other,
-# so two run at once, and the first failure ends the run: a killed mutant
-# needs no more (the port chooser's property test alone takes seconds).
+                "^contract[.](no_generated_files|mutants)$", "-j2", "--stop-on-failure"]
+# The native tests are independent of each other, so two run at once, and
+# the first failure ends the run: a killed mutant needs no more (the port
+# chooser's property test alone takes seconds).
+#
+# A mutant that makes a test hang is killed by a timeout (a hung service
+# never passes), counted as killed and printed "killed (timeout N s)".  The
+# timeout is each test's own duration on the unmutated copy, measured
+# first, times SLOWER, and never under FLOOR seconds: a hang is found in
+# about a minute, not after ctest's 600 s (issue 24).  It is passed as
+# ctest's --timeout, which a test's own TIMEOUT property (the end-to-end
+# Wine tests: 1200 s) overrides; so the whole ctest run also has a budget,
+# SLOWER times its unmutated duration (fixtures included), plus one test's
+# timeout and MARGIN, after which it is ended with everything it started
+# (scripts/reap.py: its process group, and every Wine process of the
+# scratch tree's prefixes).
+SLOWER, FLOOR, MARGIN = 4, 60, 60
+REAP = [sys.executable, os.path.join(ROOT, "scripts", "reap.py")]
 
 
 class Mutant:
@@ -108,16 +123,71 @@ def applies(m, root):
     return None if n == 1 else "text found %d times in %s" % (n, m.file)
 
 
+def reap_scratch(log):
+    """Ends every Wine process of the scratch tree's prefixes: a test ended
+    by a timeout leaves its wineserver and the service running."""
+    with open(log, "ab") as f:
+        subprocess.run(REAP + [SCRATCH], stdout=f, stderr=f, stdin=subprocess.DEVNULL)
+
+
 def run(cmd, log, cwd=SRC, timeout=1800):
+    """cmd's exit code, or "timeout" when it outlived timeout seconds (it
+    is then ended, with every process it started)."""
     with open(log, "ab") as f:
         f.write(("\n$ %s\n" % " ".join(cmd)).encode())
         f.flush()
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=f, stderr=f, stdin=subprocess.DEVNULL,
+                             start_new_session=True)
         try:
-            return subprocess.run(cmd, cwd=cwd, stdout=f, stderr=f,
-                                  stdin=subprocess.DEVNULL, timeout=timeout).returncode
+            return p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            f.write(b"\n(timed out)\n")
+            f.write(b"\n(timed out after %d s)\n" % timeout)
+            f.flush()
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            f.flush()
+            subprocess.run(REAP + [SCRATCH], stdout=f, stderr=f, stdin=subprocess.DEVNULL)
             return "timeout"
+        finally:
+            if p.poll() is None:    # interrupted: end what it started
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+
+def run_tests(cmd, log, limits):
+    """Runs a ctest command under limits (test timeout, whole-run budget);
+    returns (exit code or "timeout", timed out)."""
+    start = os.path.getsize(log)
+    rc = run(cmd + ["--timeout", str(limits[0])], log, timeout=limits[1])
+    with open(log, "rb") as f:
+        f.seek(start)
+        text = f.read().decode("utf-8", "replace")
+    return rc, rc == "timeout" or "***Timeout" in text
+
+
+def durations(junit):
+    """{test name: seconds} from a ctest JUnit file; None for a test that
+    did not pass."""
+    out = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        ok = case.get("status") == "run" and case.find("failure") is None
+        out[case.get("name")] = float(case.get("time", "0")) if ok else None
+    return out
+
+
+def limits_for(times, regex):
+    """(ctest --timeout, whole-run budget) for the tests regex selects,
+    from their unmutated durations; the tests it does not select are the
+    fixtures ctest adds."""
+    named = [t for n, t in times.items() if re.search(regex, n)]
+    fixtures = [t for n, t in times.items() if not re.search(regex, n)]
+    per_test = max([FLOOR] + [SLOWER * t for t in named])
+    return (int(per_test + 0.5),
+            int(SLOWER * sum(named + fixtures) + per_test + MARGIN + 0.5))
+
+
+def wine_regex(m):
+    return m.tests.split(":", 1)[1] if ":" in m.tests else m.tests
 
 
 def copy_tree():
@@ -163,13 +233,42 @@ def main():
     print("mutants: %d in %s; scratch copy %s; log %s" %
           (len(mutants), os.path.relpath(args.list, ROOT), SRC, log), flush=True)
     base = [["cmake", "--preset", "linux"], ["cmake", "--build", "--preset", "linux"],
-            NATIVE_TESTS]
+            NATIVE_TESTS + ["--timeout", "600", "--output-junit",
+                            os.path.join(SCRATCH, "junit-native.xml")]]
     if need_wine:
         base += [["cmake", "--preset", "win64"], ["cmake", "--build", "--preset", "win64"]]
     for cmd in base:
         if run(cmd, log) != 0:
             # The unmutated tree must build and pass, or no score means anything.
             sys.exit("mutants: the unmutated copy failed `%s`; see %s" % (" ".join(cmd), log))
+
+    # Each named test once on the unmutated copy: it must pass there (or a
+    # mutant "killed" by it proves nothing), and its duration sets the
+    # timeouts.  The native suite's durations come from its run above.
+    limits = {}
+    native_times = durations(os.path.join(SCRATCH, "junit-native.xml"))
+    limits["native"] = limits_for(native_times, ".")
+    regexes = sorted({wine_regex(m) for m in mutants if m.tests != "native"})
+    if regexes:
+        junit = os.path.join(SCRATCH, "junit-wine.xml")
+        union = "|".join("(%s)" % r for r in regexes)
+        t0 = time.time()
+        rc = run(["ctest", "--preset", "win64", "-R", union, "--timeout", "600",
+                  "--output-junit", junit], log)
+        times = durations(junit)
+        bad = sorted(n for n, t in times.items() if t is None)
+        if rc != 0 or bad:
+            sys.exit("mutants: the unmutated copy failed %s; see %s"
+                     % (", ".join(bad) or "ctest -R " + union, log))
+        for r in regexes:
+            sel = {n: t for n, t in times.items()
+                   if re.search(r, n) or not any(re.search(x, n) for x in regexes)}
+            limits[r] = limits_for(sel, r)
+        print("mutants: the named Wine tests pass unmutated (%.0f s); timeouts: %s" % (
+            time.time() - t0, "; ".join("%s %d s (run %d s)" % (r, *limits[r])
+                                        for r in regexes)), flush=True)
+    print("mutants: native tests %.0f s unmutated; timeout %d s (run %d s)"
+          % (sum(native_times.values()), *limits["native"]), flush=True)
 
     results = {"killed": [], "survived": [], "stale": []}
     marked = []
@@ -187,28 +286,33 @@ def main():
                 f.write(original.replace(m.find, m.replace))
             if m.tests == "native":
                 steps = [["cmake", "--build", "--preset", "linux"]]
-                tests = [NATIVE_TESTS]
+                test, limit = NATIVE_TESTS, limits["native"]
             else:
-                regex = m.tests.split(":", 1)[1] if ":" in m.tests else m.tests
                 steps = [["cmake", "--build", "--preset", "win64"]]
-                tests = [["ctest", "--preset", "win64", "-R", regex, "--timeout", "600"]]
+                test = ["ctest", "--preset", "win64", "-R", wine_regex(m)]
+                limit = limits[wine_regex(m)]
             built = all(run(c, log) == 0 for c in steps)
             if not built:
                 verdict, why = "stale", "does not compile"
             else:
-                rcs = [run(c, log) for c in tests]
-                verdict = "killed" if any(rc != 0 for rc in rcs) else "survived"
+                rc, timed_out = run_tests(test, log, limit)
+                if m.tests != "native":
+                    reap_scratch(log)
+                verdict = "killed" if rc != 0 else "survived"
                 why = ""
+                if verdict == "killed" and timed_out:
+                    verdict = "killed (timeout %d s)" % (limit[0] if rc != "timeout"
+                                                         else limit[1])
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
         took = time.time() - t0
         if m.mark:
-            marked.append((m, verdict))
+            marked.append((m, verdict.split(" ")[0]))
             print("  %-9s %-34s (marked %s: %s) %.0f s" % (verdict, m.id, m.mark, m.why, took),
                   flush=True)
             continue
-        results[verdict].append((m, why))
+        results[verdict.split(" ")[0]].append((m, why))
         print("  %-9s %-34s %s%.0f s" % (verdict, m.id, why + "; " if why else "", took),
               flush=True)
     # Leave the scratch build matching the unmutated sources.
