@@ -513,33 +513,65 @@ def read_lines(path):
 
 
 class EventLog:
-    """Events the service wrote, parsed from the Wine session's stderr."""
+    """Events the service wrote, parsed from the Wine session's stderr.
+
+    The file is read incrementally: each call parses only the lines added
+    since the last one.  Tests poll it every few milliseconds while it
+    grows to thousands of events (wine.stale, the oracle), and parsing it
+    whole each time made every poll cost tens of milliseconds more the
+    longer a test ran."""
 
     def __init__(self, path):
         self.path = path
+        self._reset()
+
+    def _reset(self):
+        self._pos, self._lines = 0, 0
+        self._evs, self._open = [], {}
+
+    def _read(self):
+        try:
+            with open(self.path, "rb") as f:
+                if os.fstat(f.fileno()).st_size < self._pos:
+                    self._reset()       # the file was started over
+                f.seek(self._pos)
+                data = f.read()
+        except FileNotFoundError:
+            self._reset()
+            return
+        # Only whole lines: a line still being written is read next time.
+        end = data.rfind(b"\n") + 1
+        if not end:
+            return
+        self._pos += end
+        for line in data[:end].decode("utf-8", "replace").splitlines():
+            self._parse(self._lines, line)
+            self._lines += 1
+
+    def _parse(self, n, line):
+        m = _FIXME.match(line)
+        if m:
+            tid = m.group(1)
+            ev = Event(int(m.group(5), 16) & 0xFFFF,
+                       LEVELS.get(int(m.group(3), 16), m.group(3)),
+                       int(m.group(4), 16), [], seq=len(self._evs))
+            ev.expected = int(m.group(6), 16)
+            ev.full_id = int(m.group(5), 16)
+            ev.line = n
+            self._evs.append(ev)
+            self._open[tid] = ev
+            return
+        m = _STRING.match(line)
+        if m and m.group(1) in self._open:
+            ev = self._open[m.group(1)]
+            s = unescape_debugstr(m.group(2))
+            if m.group(3):
+                s += "..."      # Wine shortens long strings in traces
+            ev.strings.append(s)
 
     def events(self):
-        evs, open_ev = [], {}
-        for n, line in enumerate(read_lines(self.path)):
-            m = _FIXME.match(line)
-            if m:
-                tid = m.group(1)
-                ev = Event(int(m.group(5), 16) & 0xFFFF,
-                           LEVELS.get(int(m.group(3), 16), m.group(3)),
-                           int(m.group(4), 16), [], seq=len(evs))
-                ev.expected = int(m.group(6), 16)
-                ev.full_id = int(m.group(5), 16)
-                ev.line = n
-                evs.append(ev)
-                open_ev[tid] = ev
-                continue
-            m = _STRING.match(line)
-            if m and m.group(1) in open_ev:
-                ev = open_ev[m.group(1)]
-                s = unescape_debugstr(m.group(2))
-                if m.group(3):
-                    s += "..."      # Wine shortens long strings in traces
-                ev.strings.append(s)
+        self._read()
+        evs, open_ev = self._evs, self._open
         # A poll can read the trace while the service is still writing an
         # event: its header line is there, some of its strings are not yet.
         # That event has not happened yet for a reader; it is read whole at
@@ -547,7 +579,7 @@ class EventLog:
         # short of strings earlier in the trace stays, for the caller's
         # assertions to name.)
         partial = {id(ev) for ev in open_ev.values() if len(ev.strings) < ev.expected}
-        return [ev for ev in evs if id(ev) not in partial] if partial else evs
+        return [ev for ev in evs if id(ev) not in partial] if partial else list(evs)
 
     def count(self):
         return len(self.events())
