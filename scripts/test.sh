@@ -64,7 +64,7 @@ win64_build() {
 
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
-win64_unit() { counted win64-unit unit=22 -- --preset win64 -L unit -j2; }
+win64_unit() { counted win64-unit unit=23 -- --preset win64 -L unit -j2; }
 win64_e2e() { counted win64-e2e wine=13,installer=2 -- --preset win64 -L "wine|installer"; }
 
 win32_build() {

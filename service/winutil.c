@@ -56,24 +56,79 @@ char *win32_error_text(DWORD code)
     return s;
 }
 
-void out_text(DWORD std_handle, const char *utf8)
+/* Before Windows 8 the buffer of one WriteConsoleW call is carved from a
+ * 64 KB heap the console shares with other uses, and a larger call fails
+ * with ERROR_NOT_ENOUGH_MEMORY (the WriteConsole documentation).  8,192
+ * characters (16 KB) a call stays far below it on every version. */
+#define CONSOLE_PIECE 8192u
+/* WriteFile takes a DWORD; a MiB a call keeps pipes and files moving. */
+#define FILE_PIECE (1024u * 1024u)
+
+static DWORD write_console(HANDLE h, const WCHAR *w)
+{
+    size_t left = wcslen(w);
+
+    while (left) {
+        DWORD n = left > CONSOLE_PIECE ? CONSOLE_PIECE : (DWORD)left, done = 0;
+        /* Never split a surrogate pair between two calls. */
+        if (n < left && w[n - 1] >= 0xD800 && w[n - 1] <= 0xDBFF)
+            n--;
+        if (!WriteConsoleW(h, w, n, &done, NULL))
+            return GetLastError();
+        if (done == 0)
+            return ERROR_WRITE_FAULT;
+        w += done;
+        left -= done;
+    }
+    return ERROR_SUCCESS;
+}
+
+DWORD out_text(DWORD std_handle, const char *utf8)
 {
     HANDLE h = GetStdHandle(std_handle);
-    DWORD mode, done;
+    DWORD mode, e;
+    size_t left = strlen(utf8);
 
+    /* No handle at all (a process started without one): nothing to write
+     * to, which is not a failure of the write. */
     if (h == NULL || h == INVALID_HANDLE_VALUE)
-        return;
+        return ERROR_SUCCESS;
     /* A console shows UTF-16 correctly whatever its code page; files and
      * pipes get UTF-8, which every script language reads. */
     if (GetConsoleMode(h, &mode)) {
         WCHAR *w = wide_from_utf8(utf8);
-        if (w) {
-            WriteConsoleW(h, w, (DWORD)wcslen(w), &done, NULL);
-            free(w);
-        }
-        return;
+        if (!w)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        e = write_console(h, w);
+        free(w);
+        return e;
     }
-    WriteFile(h, utf8, (DWORD)strlen(utf8), &done, NULL);
+    /* A pipe or a file may take less than asked (a full disk, a pipe
+     * closed by the reader): every piece is checked, and so is the count. */
+    while (left) {
+        DWORD n = left > FILE_PIECE ? FILE_PIECE : (DWORD)left, done = 0;
+        if (!WriteFile(h, utf8, n, &done, NULL))
+            return GetLastError();
+        if (done == 0)
+            return ERROR_WRITE_FAULT;
+        utf8 += done;
+        left -= done;
+    }
+    return ERROR_SUCCESS;
+}
+
+int out_report(const char *cmd, const char *utf8)
+{
+    DWORD e = out_text(STD_OUTPUT_HANDLE, utf8);
+    char *text;
+
+    if (e == ERROR_SUCCESS)
+        return 0;
+    text = win32_error_text(e);
+    complain("exchportguard %s: the report could not be written to standard output: "
+             "%s (error %lu)\n", cmd, text ? text : "unknown error", (unsigned long)e);
+    free(text);
+    return -1;
 }
 
 static void vout(DWORD std_handle, const char *fmt, va_list ap)

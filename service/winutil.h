@@ -19,8 +19,14 @@ char *utf8_from_wide(const WCHAR *w);
  * memory. */
 char *win32_error_text(DWORD code);
 
-/* Writes UTF-8 text to stdout or stderr. */
-void out_text(DWORD std_handle, const char *utf8);
+/* Writes utf8 to a standard handle: UTF-16 to a console, in pieces small
+ * enough for Windows before 8; UTF-8 bytes to files and pipes.  Returns
+ * ERROR_SUCCESS, or the Win32 error of the first write that failed or
+ * wrote nothing. */
+DWORD out_text(DWORD std_handle, const char *utf8);
+/* out_text to standard output; on a failure says so on stderr, naming the
+ * command and the Win32 error, and returns -1 (the caller exits 3). */
+int out_report(const char *cmd, const char *utf8);
 void say(const char *fmt, ...) EPG_PRINTF(1, 2);       /* stdout */
 void complain(const char *fmt, ...) EPG_PRINTF(1, 2);  /* stderr */
 

@@ -373,7 +373,8 @@ int check_many(int argc, WCHAR **argv)
     code = epg_fleet_render(&m.fleet, &m.a, &html, &out);
     if (m.a.html && write_html(m.a.html, &html))
         code = EXIT_USAGE;
-    out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
+    if (out_report("check", epg_buf_str(&out)))
+        code = EXIT_USAGE;
     if (code == EXIT_USAGE && out.oom)
         complain("exchportguard check: out of memory; the report is incomplete\n");
 out:

@@ -53,8 +53,8 @@ int cmd_check(int argc, WCHAR **argv)
             epg_report_json(&snap, &ev, &out);
         else
             epg_report_text(&snap, &ev, &out);
-        out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
-        code = out.oom ? EPG_EXIT_UNREADABLE : epg_verdict(&ev);
+        code = out.oom || out_report("check", epg_buf_str(&out)) ? EPG_EXIT_UNREADABLE
+                                                                 : epg_verdict(&ev);
     }
     epg_buf_free(&out);
     epg_evaluation_free(&ev);

@@ -98,7 +98,10 @@ int cmd_fix(int argc, WCHAR **argv)
     }
     if (m.a.format == EPG_OUT_JSON)
         epg_fix_report_json(&m.fleet, plans, &out);
-    out_text(STD_OUTPUT_HANDLE, epg_buf_str(&out));
+    /* A plan nobody could read is not applied: the exit code 3 below keeps
+     * --apply from running. */
+    if (out_report("fix", epg_buf_str(&out)))
+        code = EXIT_USAGE;
     if (out.oom) {
         complain("exchportguard fix: out of memory; the plan is incomplete\n");
         code = EXIT_USAGE;

@@ -81,24 +81,35 @@ out:
     free(wname);
 }
 
-static void read_keys(HKEY root, epg_snapshot *s, uint32_t keys, const HKEY *open);
+static void read_keys(HKEY root, REGSAM view, epg_snapshot *s, uint32_t keys,
+                      const HKEY *open);
+
+LONG (*regread_open_hook)(HKEY root, const WCHAR *path, REGSAM access, HKEY *key);
+
+LONG regread_open(HKEY root, const WCHAR *path, REGSAM access, HKEY *key)
+{
+    if (regread_open_hook)
+        return regread_open_hook(root, path, access, key);
+    return RegOpenKeyExW(root, path, 0, access, key);
+}
 
 void regread_keys(epg_snapshot *s, uint32_t keys)
 {
-    regread_keys_at(HKEY_LOCAL_MACHINE, s, keys);
+    regread_keys_at(HKEY_LOCAL_MACHINE, EPG_REG_VIEW, s, keys);
 }
 
 void regread_keys_open(epg_snapshot *s, uint32_t keys, const HKEY *open)
 {
-    read_keys(HKEY_LOCAL_MACHINE, s, keys, open);
+    read_keys(HKEY_LOCAL_MACHINE, EPG_REG_VIEW, s, keys, open);
 }
 
-void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys)
+void regread_keys_at(HKEY root, REGSAM view, epg_snapshot *s, uint32_t keys)
 {
-    read_keys(root, s, keys, NULL);
+    read_keys(root, view, s, keys, NULL);
 }
 
-static void read_keys(HKEY root, epg_snapshot *s, uint32_t keys, const HKEY *open)
+static void read_keys(HKEY root, REGSAM view, epg_snapshot *s, uint32_t keys,
+                      const HKEY *open)
 {
     epg_read_item plan[EPG_READ_PLAN_MAX];
     size_t n = epg_snapshot_plan(s, plan), k, i;
@@ -118,8 +129,7 @@ static void read_keys(HKEY root, epg_snapshot *s, uint32_t keys, const HKEY *ope
             rc = ERROR_SUCCESS;
         } else {
             path = regread_key_path(k);
-            rc = path ? RegOpenKeyExW(root, path, 0,
-                                      KEY_QUERY_VALUE | EPG_REG_VIEW, &key)
+            rc = path ? regread_open(root, path, KEY_QUERY_VALUE | view, &key)
                       : ERROR_NOT_ENOUGH_MEMORY;
             free(path);
         }

@@ -23,8 +23,16 @@ void regread_snapshot(epg_snapshot *s);
 void regread_keys(epg_snapshot *s, uint32_t keys);
 
 /* The same, under root: HKEY_LOCAL_MACHINE or what RegConnectRegistryW
- * returned for another computer's (remote.c). */
-void regread_keys_at(HKEY root, epg_snapshot *s, uint32_t keys);
+ * returned for another computer's (remote.c), opening each key with
+ * KEY_QUERY_VALUE | view: EPG_REG_VIEW, or 0 for a computer that does not
+ * know the flag (Windows 2000, remote.c). */
+void regread_keys_at(HKEY root, REGSAM view, epg_snapshot *s, uint32_t keys);
+
+/* RegOpenKeyExW for the readers, through regread_open_hook when a test set
+ * it.  The hook is NULL in the product: tests/shell/test_remote.c plays a
+ * Windows 2000 computer through it (one that refuses KEY_WOW64_64KEY). */
+LONG regread_open(HKEY root, const WCHAR *path, REGSAM access, HKEY *key);
+extern LONG (*regread_open_hook)(HKEY root, const WCHAR *path, REGSAM access, HKEY *key);
 
 /* The same as regread_keys, reading key k through open[k] when it is not
  * NULL (a handle the watcher holds, opened with KEY_QUERY_VALUE), which

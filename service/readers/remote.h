@@ -16,4 +16,9 @@
  * is set and the dynamic-range rule is not checked. */
 DWORD remote_read(const WCHAR *computer, epg_snapshot *s);
 
+/* The same once connected: root is the computer's HKEY_LOCAL_MACHINE.  A
+ * Windows 2000 computer (5.0), which refuses KEY_WOW64_64KEY, is read
+ * without it (remote.c explains why). */
+void remote_read_root(HKEY root, epg_snapshot *s);
+
 #endif

@@ -33,7 +33,8 @@ ALLOWED = {
     "kernel32.dll": {
         "CloseHandle": W2K, "CreateEventW": W2K, "CreateFileW": W2K,
         "CreatePipe": W2K, "CreateProcessW": W2K, "CreateThread": W2K,
-        "DeleteCriticalSection": W2K, "EnterCriticalSection": W2K,
+        "DeleteCriticalSection": W2K, "DeleteFileW": W2K, "EnterCriticalSection": W2K,
+        "FlushFileBuffers": W2K,
         "FormatMessageW": W2K, "FreeLibrary": W2K, "GetConsoleMode": W2K,
         "GetCurrentProcess": W2K, "GetExitCodeProcess": W2K,
         "GetExitCodeThread": W2K, "GetFileAttributesW": W2K, "GetLastError": W2K,

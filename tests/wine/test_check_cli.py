@@ -5,11 +5,14 @@ read back as text and JSON, exit codes asserted."""
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from winetest import (AB, IS, NETLOGON, NTDS, NTFRS, OWN, RPC, SA, SRS, check,  # noqa: E402
-                      common_args, finish, hold_port, open_host, path, require)
+from winetest import (AB, IS, NETLOGON, NTDS, NTFRS, OWN, RPC, SA, SRS, WINE,  # noqa: E402
+                      check, common_args, finish, hold_port, open_host, path, require,
+                      run_in_pty)
 
 args = common_args()
 os.makedirs(args.work, exist_ok=True)
@@ -273,6 +276,48 @@ try:
     pfx.run(REGTOOL, "allow", IS[5:])
     rc, doc = check_json()
     check(rc in (0, 1, 2) and not findings(doc, "unreadable"), "readable again after allow")
+
+    if pfx.is_wine:
+        # Output that cannot be written is a failure, not a success nobody
+        # saw: /dev/full answers every write with ENOSPC, which Wine gives
+        # as ERROR_DISK_FULL (112).
+        print("standard output that cannot be written: exit 3, the Win32 error")
+        for cmd in (["check"], ["check", "--json"], ["fix"]):
+            with open("/dev/full", "wb") as full, tempfile.TemporaryFile() as err:
+                rc = subprocess.run([WINE, EXE] + cmd, env=pfx.env, stdout=full, stderr=err,
+                                    stdin=subprocess.DEVNULL, timeout=120).returncode
+                err.seek(0)
+                text = err.read().decode("utf-8", "replace")
+            check(rc == 3 and "the report could not be written to standard output" in text
+                  and "(error 112)" in text, "%s to a full disk: exit 3 naming error 112 "
+                  "(rc %s, %r)" % (" ".join(cmd), rc, text))
+
+        # A console gets the report through WriteConsoleW, in pieces: one
+        # call above 64 KB fails before Windows 8 (the WriteConsole
+        # documentation), which the strict build enforces (tests/strict).
+        # 400 exports make a report far larger than that.
+        print("a report of 400 computers to a console arrives whole")
+        os.makedirs(os.path.join(pfx.tmp, "many"), exist_ok=True)
+        for i in range(400):
+            with open(os.path.join(pfx.tmp, "many", "EX%03d.reg" % i), "wb") as f:
+                f.write(("\ufeffWindows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE"
+                         "\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\"
+                         "ParametersSystem]\r\n\"TCP/IP Port\"=dword:00001771\r\n"
+                         "\"Rpc/HTTP Port\"=dword:00001771\r\n").encode("utf-16-le"))
+        argv = [WINE, EXE, "check", "--reg", pfx.tmp_win + "\\many\\*.reg", "--os", "10.0"]
+        as_file = pfx.run(*argv[1:], timeout=300)
+        rc, shown = run_in_pty(argv, pfx.env, 300)
+        flat = as_file.out.replace("\r", "").replace("\n", "")
+        check(as_file.rc == 2 and len(as_file.out) > 70000,
+              "to a file: exit 2, %d characters" % len(as_file.out))
+        # The terminal also shows stderr's progress lines, and Wine's
+        # console repaints a line now and then, so the screen is not the
+        # file byte for byte: its first and last 200 characters and every
+        # computer's finding must be there.
+        seen = set(re.findall(r"EX(\d{3}): ERROR", shown))
+        check(rc == 2 and flat[:200] in shown and flat[-200:] in shown and len(seen) == 400,
+              "to a console: exit 2, the report's start and end, all 400 computers' "
+              "findings (%s; %d shown)" % (rc, len(seen)))
 
     print("usage")
     r = pfx.run(EXE, "check", "--bogus")

@@ -305,6 +305,37 @@ try:
     require(pfx.run(REGTOOL, "allow", IS[5:]).rc == 0, "IS key writable again")
     check(dump() == before and not os.path.exists(undo_unix), "nothing written, no undo file")
 
+    if pfx.is_wine:
+        # A short write of the undo file would leave a .reg file that a
+        # later reg import applies half of: on a filesystem with no room
+        # left, fix deletes what it wrote, writes no value, and says so.
+        print("the undo file cannot be written whole: exit 3, no partial file, nothing changed")
+        reset()
+        s_is_pair()
+        before = dump()
+        full = os.path.join(args.work, "fullfs")
+        os.makedirs(full, exist_ok=True)
+        subprocess.run(["umount", full], stderr=subprocess.DEVNULL)
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", full])
+        require(mounted.returncode == 0, "a 4 KiB tmpfs mounted (the test runs as root, as "
+                "CI does)")
+        try:
+            try:
+                with open(os.path.join(full, "filler"), "wb") as f:
+                    f.write(b"x" * 8192)
+            except OSError:
+                pass    # ENOSPC: the filesystem is full, as wanted
+            undo_win = "Z:" + full.replace("/", "\\") + "\\undo.reg"
+            r = pfx.run(EXE, "fix", "--apply", "--undo", undo_win, "--yes")
+            check(r.rc == 3 and "WriteFile of the undo file" in r.err and
+                  "(error 112)" in r.err and "was deleted" in r.err and
+                  "without an undo file nothing was changed" in r.err,
+                  "exit 3: the write's error, the partial file deleted (%r)" % r)
+            check(not os.path.exists(os.path.join(full, "undo.reg")), "no undo file left")
+            check(dump() == before, "no value written")
+        finally:
+            subprocess.run(["umount", full])
+
     print("--plan FILE: an existing file is refused without --force; none is left on exit 3")
     reset()
     s_is_pair()

@@ -229,6 +229,44 @@ def run_captured(argv, env, timeout, stdin_text=None, cwd=None):
                       err.read().decode("utf-8", "replace"))
 
 
+def run_in_pty(argv, env, timeout):
+    """Runs argv with a pseudo-terminal as its standard handles, so that Wine
+    gives it a real console (GetConsoleMode succeeds, output goes through
+    WriteConsoleW); returns (rc, what the terminal showed, as text without
+    its escape sequences and line breaks), rc "timeout" if it hung."""
+    import pty
+    import select
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execvpe(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    shown, deadline, rc = b"", time.time() + timeout, None
+    while True:
+        left = deadline - time.time()
+        if left <= 0:
+            os.kill(pid, 9)
+            rc = "timeout"
+            break
+        ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not ready:
+            continue
+        try:
+            data = os.read(fd, 65536)
+        except OSError:     # EIO: the terminal's other side closed
+            break
+        if not data:
+            break
+        shown += data
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    if rc is None:
+        rc = os.waitstatus_to_exitcode(status)
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown).replace(b"\r", b"").replace(b"\n", b"")
+    return rc, text.decode("utf-8", "replace")
+
+
 class Host:
     """What a test does to a Windows system, whichever it is: run programs,
     read and write the registry with reg.exe, drive the service with sc.exe.
