@@ -277,17 +277,38 @@ typedef struct poller {
     volatile LONG n;
 } poller;
 
-/* The floor: a bare thread waiting on RegNotifyChangeKeyValue for the
- * same key, doing nothing but noting the time.  Nothing that is told of a
- * registry change by the system can be faster; the engine is judged by
- * its distance to this, measured in the same run on the same writes. */
+/* The floors: threads waiting on RegNotifyChangeKeyValue for the same key,
+ * measured in the same run on the same writes.
+ *   bare  does nothing after it wakes but note the time: nothing that is
+ *         told of a registry change by the system can be faster;
+ *   job   wakes, re-arms its watch and reads the changed key's watched
+ *         values through its handle, then notes the time: the least any
+ *         correct watcher does (it must re-arm, or miss the next change,
+ *         and must read, or know nothing of this one).
+ * The engine is judged by its distance to both. */
 typedef struct floor_waiter {
     bench_shared *sh;
     HANDLE stop;
     int count;
+    int job;                /* 0: bare, 1: wake, re-arm, read */
     LONG64 latency[BENCH_MAX_SAMPLES];
     volatile LONG seen;
 } floor_waiter;
+
+/* The job floor's read: every catalogue value of the bench's key. */
+static void read_watched_values(HKEY key)
+{
+    size_t v;
+    epg_reading r;
+
+    for (v = 0; v < EPG_VALUE_COUNT; v++) {
+        if (epg_value_key(v) != EPG_K_IS)
+            continue;
+        memset(&r, 0, sizeof r);
+        regread_value(key, epg_values[v].name, &r);
+        epg_reading_free(&r);
+    }
+}
 
 static DWORD WINAPI floor_thread(LPVOID arg)
 {
@@ -295,19 +316,28 @@ static DWORD WINAPI floor_thread(LPVOID arg)
     HKEY key;
     HANDLE ev = CreateEventW(NULL, FALSE, FALSE, NULL);
     HANDLE hs[2];
+    int armed = 0;
 
     if (!ev || RegOpenKeyExW(HKEY_LOCAL_MACHINE, BENCH_KEY, 0,
-                             KEY_NOTIFY | KEY_WOW64_64KEY, &key) != ERROR_SUCCESS)
+                             KEY_NOTIFY | KEY_QUERY_VALUE | KEY_WOW64_64KEY,
+                             &key) != ERROR_SUCCESS)
         return 1;
     hs[0] = f->stop;
     hs[1] = ev;
     for (;;) {
         LONG idx;
-        if (RegNotifyChangeKeyValue(key, FALSE, REG_NOTIFY_CHANGE_LAST_SET, ev, TRUE))
+        if (!armed && RegNotifyChangeKeyValue(key, FALSE, REG_NOTIFY_CHANGE_LAST_SET, ev, TRUE))
             break;
+        armed = 0;
         if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0 + 1)
             break;
         idx = f->sh->written - 1;
+        if (f->job) {
+            if (RegNotifyChangeKeyValue(key, FALSE, REG_NOTIFY_CHANGE_LAST_SET, ev, TRUE))
+                break;
+            armed = 1;
+            read_watched_values(key);
+        }
         if (idx >= 0 && idx < f->count && !f->latency[idx]) {
             f->latency[idx] = qpc() - f->sh->write_qpc[idx];
             InterlockedIncrement(&f->seen);
@@ -316,6 +346,15 @@ static DWORD WINAPI floor_thread(LPVOID arg)
     RegCloseKey(key);
     CloseHandle(ev);
     return 0;
+}
+
+/* p50, p99 and max of a waiter's latencies over the changes it saw. */
+static void floor_stats(floor_waiter *f, double *p50, double *p99, double *max)
+{
+    qsort(f->latency, (size_t)f->count, sizeof *f->latency, cmp_ll);
+    *p50 = ms(percentile(f->latency + (f->count - f->seen), (size_t)f->seen, 0.50));
+    *p99 = ms(percentile(f->latency + (f->count - f->seen), (size_t)f->seen, 0.99));
+    *max = ms(f->latency[f->count - 1]);
 }
 
 /* What registry-polling monitors do: read everything once a second. */
@@ -347,19 +386,22 @@ static int mode_latency(int count, int slow)
     WCHAR args[128];
     LONG64 *fast = malloc(sizeof(LONG64) * (size_t)(count > 0 ? count : 1));
     LONG64 eng_slow[4096], poll_slow[4096];
-    floor_waiter *fl = calloc(1, sizeof *fl);
-    HANDLE ft;
-    double e50, e99, emax, f50, f99, fmax, ratio;
+    floor_waiter *fl = calloc(1, sizeof *fl), *jf = calloc(1, sizeof *jf);
+    HANDLE ft, jt;
+    double e50, e99, emax, f50, f99, fmax, ratio, j50, j99, jmax, jratio;
     int i, lost = 0, n_slow = 0, rc;
 
-    if (!p || !fast || !fl || bench_start(&b, 0))
+    if (!p || !fast || !fl || !jf || bench_start(&b, 0))
         return 1;
     b.rec.sh = b.sh;
     p->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     fl->sh = b.sh;
     fl->stop = p->stop;
     fl->count = count;
+    *jf = *fl;
+    jf->job = 1;
     ft = CreateThread(NULL, 0, floor_thread, fl, 0, NULL);
+    jt = CreateThread(NULL, 0, floor_thread, jf, 0, NULL);
     pt = CreateThread(NULL, 0, poll_thread, p, 0, NULL);
     _snwprintf(args, 128, L"latency %lu %d 2 %d 1000", (unsigned long)GetCurrentProcessId(),
                count, slow);
@@ -368,8 +410,10 @@ static int mode_latency(int count, int slow)
     SetEvent(p->stop);
     WaitForSingleObject(pt, INFINITE);
     WaitForSingleObject(ft, INFINITE);
+    WaitForSingleObject(jt, INFINITE);
     CloseHandle(pt);
     CloseHandle(ft);
+    CloseHandle(jt);
     verify(rc == 0, "the writer finished");
     for (i = 0; i < count + slow; i++) {
         if (i >= b.rec.matched || b.rec.latency[i] <= 0) {
@@ -386,30 +430,46 @@ static int mode_latency(int count, int slow)
      * write can land before it has, and that change is not its to time.
      * Its percentiles are over the changes it saw, which must be most. */
     verify(fl->seen * 10 >= count * 9, "the floor waiter saw at least 90% of the changes");
-    qsort(fl->latency, (size_t)count, sizeof *fl->latency, cmp_ll);
+    verify(jf->seen * 10 >= count * 9, "the job floor waiter saw at least 90% of the changes");
     e50 = ms(percentile(fast, (size_t)count, 0.50));
     e99 = ms(percentile(fast, (size_t)count, 0.99));
-    f50 = ms(percentile(fl->latency + (count - fl->seen), (size_t)fl->seen, 0.50));
-    f99 = ms(percentile(fl->latency + (count - fl->seen), (size_t)fl->seen, 0.99));
     emax = ms(fast[count - 1]);
-    fmax = ms(fl->latency[count - 1]);
+    floor_stats(fl, &f50, &f99, &fmax);
+    floor_stats(jf, &j50, &j99, &jmax);
     ratio = f50 > 0 ? e50 / f50 : 0;
+    jratio = j50 > 0 ? e50 / j50 : 0;
     printf("latency: %d isolated changes, write -> event in the sink:\n"
            "  p50 %.3f ms, p99 %.3f ms, max %.3f ms\n"
            "  floor (a bare RegNotifyChangeKeyValue waiter, same writes, %ld seen): "
-           "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n  engine p50 / floor p50: %.1f\n",
-           count, e50, e99, emax, (long)fl->seen, f50, f99, fmax, ratio);
+           "p50 %.3f ms, p99 %.3f ms, max %.3f ms\n"
+           "  job floor (wakes, re-arms, reads the key's watched values; same writes, %ld "
+           "seen): p50 %.3f ms, p99 %.3f ms, max %.3f ms\n"
+           "  engine p50 / floor p50: %.1f\n  engine p50 / job floor p50: %.1f\n"
+           "  engine p99 / job floor p99: %.1f\n",
+           count, e50, e99, emax, (long)fl->seen, f50, f99, fmax, (long)jf->seen, j50, j99,
+           jmax, ratio, jratio, j99 > 0 ? e99 / j99 : 0);
     budget(e99 <= 1.0, "p99 <= 1 ms");
     budget(f50 > 0 && ratio <= 10.0, "engine p50 <= 10 x floor p50");
-    /* Closer to the floor: goals this machine does not reach under Wine
+    /* Closer to the floors: goals this machine does not reach under Wine
      * (docs/performance.md, "Where a change's time goes" says why), so
      * reported in every run but not judged. */
     goal(f50 > 0 && ratio <= 3.0, "engine p50 <= 3 x floor p50");
+    /* The job floor's goals mean something only on a quiet machine: the
+     * bare floor's p50 under 60 us (issue 25). */
+    if (f50 > 0 && f50 < 0.060) {
+        goal(jratio <= 1.5, "engine p50 <= 1.5 x job floor p50");
+        goal(j99 > 0 && e99 <= 2.0 * j99, "engine p99 <= 2 x job floor p99");
+    } else {
+        printf("  job floor goals not judged: the machine is not quiet (bare floor p50 "
+               "%.3f ms, not under 0.060 ms)\n", f50);
+    }
     goal(e99 <= 0.5, "p99 <= 0.5 ms");
     goal(emax <= 5.0, "max <= 5 ms");
+    goal(emax <= fmax + 5.0, "engine max <= floor max + 5 ms");
     printf("RESULT latency_floor changes=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f "
-           "floor_p50_ms=%.3f floor_p99_ms=%.3f floor_max_ms=%.3f ratio=%.2f\n", count, e50,
-           e99, emax, f50, f99, fmax, ratio);
+           "floor_p50_ms=%.3f floor_p99_ms=%.3f floor_max_ms=%.3f ratio=%.2f "
+           "job_p50_ms=%.3f job_p99_ms=%.3f job_ratio=%.2f\n", count, e50, e99, emax, f50,
+           f99, fmax, ratio, j50, j99, jratio);
 
     /* The slow changes: the poller's first poll after the write that saw
      * the written state, against the engine's latency for the same change. */
@@ -444,6 +504,7 @@ static int mode_latency(int count, int slow)
     bench_stop(&b);
     free(fast);
     free(fl);
+    free(jf);
     free(p);
     return 0;
 }

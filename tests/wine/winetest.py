@@ -284,12 +284,16 @@ class Host:
 
     def reg(self, *args):
         # On a loaded machine Wine's launcher now and then fails to start
-        # reg.exe at all ("ShellExecuteEx failed: Internal error."): that
-        # is not reg.exe's answer, so it is retried.
+        # reg.exe at all ("ShellExecuteEx failed: Internal error.", or an
+        # exit code with no output: reg.exe itself always says why it
+        # fails): that is not reg.exe's answer, so it is retried.
         for _ in range(3):
             r = self.run("reg", *args)
-            if not (r.rc != 0 and "ShellExecuteEx failed" in r.out + r.err):
+            silent = r.rc != 0 and not r.out and not r.err
+            if not (silent or (r.rc != 0 and "ShellExecuteEx failed" in r.out + r.err)):
                 break
+            print("  reg %s: Wine did not run it (%r); run again" % (" ".join(args), r),
+                  flush=True)
             time.sleep(0.5)
         return r
 
