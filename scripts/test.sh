@@ -4,6 +4,9 @@
 #   2. the Windows x64 build: the same unit tests under Wine, then the
 #      end-to-end tests (check, the service under Wine's SCM, run, install,
 #      the MSI, the sc.exe scripts, faults and bad input)
+#   2b. the strict Windows x64 build (tests/strict/): every Win32 call
+#      checked against Microsoft's documented rules; the rule tests, then
+#      the end-to-end tests that drive the product's calls; any breach fails
 #   3. the Windows x86 build (compiles; nothing runs, see cmake/)
 #   4. each fuzzer for 20 seconds
 #   5. every benchmark once with tiny counts, so they cannot rot, and
@@ -43,10 +46,11 @@ step() {
     shift
     echo
     echo "=== $name"
+    local start=$SECONDS
     if "$@"; then
-        echo "=== $name: passed"
+        echo "=== $name: passed in $((SECONDS - start)) s"
     else
-        echo "=== $name: FAILED"
+        echo "=== $name: FAILED in $((SECONDS - start)) s"
         failed+=("$name")
     fi
 }
@@ -65,7 +69,15 @@ win64_build() {
 # Unit tests in parallel; the end-to-end tests one at a time, since they
 # measure reaction times on a two-core machine.
 win64_unit() { counted win64-unit unit=23 -- --preset win64 -L unit -j2; }
-win64_e2e() { counted win64-e2e wine=13,installer=2 -- --preset win64 -L "wine|installer"; }
+win64_e2e() { counted win64-e2e wine=13,installer=3 -- --preset win64 -L "wine|installer"; }
+
+# The strict build: its own rule tests (label strict) and the end-to-end
+# tests service, start, check_cli, fix, faults, with any breach a failure.
+win64_strict() {
+    cmake --preset win64-strict >/dev/null &&
+    cmake --build --preset win64-strict &&
+    counted win64-strict strict=2,wine=7 -- --preset win64-strict
+}
 
 win32_build() {
     cmake --preset win32 >/dev/null &&
@@ -78,6 +90,7 @@ step "linux: core unit tests (ASan, UBSan)" native
 step "win64: build" win64_build
 step "win64: unit tests under Wine" win64_unit
 step "win64: end-to-end tests under Wine" win64_e2e
+step "win64-strict: build, rule tests, end-to-end tests" win64_strict
 step "win32: build, Windows Server 2003 imports" win32_build
 step "fuzz: the core, 20 seconds" scripts/fuzz.sh 20 fuzz_core
 step "fuzz: the export reader, 20 seconds" scripts/fuzz.sh 20 fuzz_regexport

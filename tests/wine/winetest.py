@@ -114,7 +114,42 @@ def require(cond, what):
         raise TestFailure(what)
 
 
+# The strict build (tests/strict/README.md): every Windows process of the
+# test appends any breach of a documented Win32 rule to the file named by
+# EPG_STRICT_LOG (a Windows path on Wine's Z: drive, set by CTest).
+BREACH = "STRICT WIN32 BREACH"
+
+
+def strict_log_path():
+    """The Unix path of the strict build's breach log, or None."""
+    p = os.environ.get("EPG_STRICT_LOG")
+    if not p:
+        return None
+    if p[:2].upper() == "Z:":
+        p = p[2:]
+    return p.replace("\\", "/")
+
+
+def check_no_breach():
+    """Fails the test on any breach line in the strict log; a no-op outside
+    the strict build."""
+    path = strict_log_path()
+    if path is None:
+        return
+    try:
+        with open(path, "rb") as f:
+            lines = [l for l in f.read().decode("utf-8", "replace").splitlines()
+                     if BREACH in l]
+    except FileNotFoundError:
+        lines = []
+    for l in lines:
+        print("  " + l, flush=True)
+    check(not lines, "strict build: no breach of a documented Win32 rule (%d in %s)"
+          % (len(lines), path))
+
+
 def finish(name):
+    check_no_breach()
     if _failures:
         print("%s: %d failure(s)" % (name, len(_failures)))
         for f in _failures:
@@ -767,6 +802,9 @@ def open_host(args):
     (tests/wine/native.py refuses anywhere else, and without administrator
     rights).  A refusal ends the test with exit code 2 and the reason."""
     import native
+    path = strict_log_path()
+    if path and os.path.exists(path):
+        os.remove(path)     # breaches of an earlier run are not this run's
     try:
         backend = native.select_backend(args.backend)
     except native.BackendRefused as e:
