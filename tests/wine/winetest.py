@@ -130,6 +130,20 @@ def strict_log_path():
     return p.replace("\\", "/")
 
 
+_breach_checked = False
+
+
+def _breach_at_exit():
+    """A test that ends by an exception (require) never reaches finish():
+    its breaches are still said."""
+    if not _breach_checked:
+        check_no_breach()
+
+
+import atexit
+atexit.register(_breach_at_exit)
+
+
 def check_no_breach():
     """Fails the test on any breach line in the strict log; a no-op outside
     the strict build."""
@@ -149,6 +163,8 @@ def check_no_breach():
 
 
 def finish(name):
+    global _breach_checked
+    _breach_checked = True
     check_no_breach()
     if _failures:
         print("%s: %d failure(s)" % (name, len(_failures)))
@@ -815,4 +831,16 @@ def open_host(args):
     if not args.template:
         print("backend refused: the wine backend needs --template")
         sys.exit(2)
-    return Prefix(os.path.join(args.work, "prefix"), args.template)
+    pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
+    if path:
+        # Wine's services.exe gives a service the environment of its
+        # account (CreateEnvironmentBlock: the registry's), not the
+        # session's: the log's name goes there too, so that the service's
+        # own breaches are written down.
+        r = pfx.reg("add", r"HKLM\System\CurrentControlSet\Control\Session Manager\Environment",
+                    "/v", "EPG_STRICT_LOG", "/t", "REG_SZ", "/d",
+                    os.environ["EPG_STRICT_LOG"], "/f")
+        require(r.rc == 0, "strict build: EPG_STRICT_LOG set for services (%r)" % r)
+        subprocess.run([WINESERVER, "-w"], env=pfx.env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
+    return pfx
