@@ -39,8 +39,8 @@ SRC = os.path.join(SCRATCH, "src")
 # nothing to judge there (it fails by design when git lists nothing); and
 # with a mutant applied its text is gone, which contract.mutants reports:
 # neither may count as a kill.
-NATIVE_TESTS = ["ctest", "--preset", "linux", "-E",
-                "^contract[.](no_generated_files|mutants)$", "-j2", "--stop-on-failure"]
+NATIVE_EXCLUDE = "^contract[.](no_generated_files|mutants)$"
+NATIVE_TESTS = ["ctest", "--preset", "linux", "-E", NATIVE_EXCLUDE, "-j2", "--stop-on-failure"]
 # The native tests are independent of each other, so two run at once, and
 # the first failure ends the run: a killed mutant needs no more (the port
 # chooser's property test alone takes seconds).
@@ -57,6 +57,7 @@ NATIVE_TESTS = ["ctest", "--preset", "linux", "-E",
 # (scripts/reap.py: its process group, and every Wine process of the
 # scratch tree's prefixes).
 SLOWER, FLOOR, MARGIN = 4, 60, 60
+SLOW_TEST = 5.0
 REAP = [sys.executable, os.path.join(ROOT, "scripts", "reap.py")]
 
 
@@ -269,6 +270,22 @@ def main():
                                         for r in regexes)), flush=True)
     print("mutants: native tests %.0f s unmutated; timeout %d s (run %d s)"
           % (sum(native_times.values()), *limits["native"]), flush=True)
+    # The native suite in two phases: the quick tests first, and the slow
+    # ones (SLOW_TEST seconds or more unmutated: the port chooser's
+    # 100,000-snapshot property test) only when the quick ones all pass.
+    # ctest starts its costliest test first and, with --stop-on-failure,
+    # still waits for it to end: in one run every mutant paid for the
+    # property test, even one a quick test killed at once.
+    slow = sorted(n for n, t in native_times.items() if t is not None and t >= SLOW_TEST)
+    if slow:
+        only_slow = "^(%s)$" % "|".join(re.escape(n) for n in slow)
+        quick = ["ctest", "--preset", "linux", "-E", NATIVE_EXCLUDE + "|" + only_slow, "-j2",
+                 "--stop-on-failure"]
+        native_phases = [quick, NATIVE_TESTS + ["-R", only_slow]]
+        print("mutants: native tests in two phases, the slow ones last: %s" % ", ".join(slow),
+              flush=True)
+    else:
+        native_phases = [NATIVE_TESTS]
 
     results = {"killed": [], "survived": [], "stale": []}
     marked = []
@@ -286,16 +303,19 @@ def main():
                 f.write(original.replace(m.find, m.replace))
             if m.tests == "native":
                 steps = [["cmake", "--build", "--preset", "linux"]]
-                test, limit = NATIVE_TESTS, limits["native"]
+                tests, limit = native_phases, limits["native"]
             else:
                 steps = [["cmake", "--build", "--preset", "win64"]]
-                test = ["ctest", "--preset", "win64", "-R", wine_regex(m)]
+                tests = [["ctest", "--preset", "win64", "-R", wine_regex(m)]]
                 limit = limits[wine_regex(m)]
             built = all(run(c, log) == 0 for c in steps)
             if not built:
                 verdict, why = "stale", "does not compile"
             else:
-                rc, timed_out = run_tests(test, log, limit)
+                for test in tests:
+                    rc, timed_out = run_tests(test, log, limit)
+                    if rc != 0:
+                        break
                 if m.tests != "native":
                     reap_scratch(log)
                 verdict = "killed" if rc != 0 else "survived"
