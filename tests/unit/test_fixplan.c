@@ -274,21 +274,34 @@ static void windows_2003(void)
     done(&s, &ev, &p);
 }
 
+/* The values ids names (NULL-ended) all on port 6001, the range unchecked;
+ * planned into ev and p. */
+static void all_on_6001(epg_snapshot *s, epg_evaluation *ev, epg_fix_plan *p,
+                        const char *const *ids)
+{
+    td_snapshot(s);
+    range_check(s, 0);
+    for (; *ids; ids++)
+        td_port(s, *ids, 6001);
+    CHECK_INT(plan_for(s, ev, p), EPG_FIX_OK);
+}
+
 /* With an Exchange value and a domain controller value on one port, the
  * Exchange value moves, whatever the catalogue's order; of two domain
  * controller values, the later; the plan says why. */
 static void domain_controller_moves_last(void)
 {
+    static const char *const one_each[] = { "ntds-tcpip-port", "is-tcpip-port", NULL };
+    static const char *const two_dc[] = { "ntds-tcpip-port", "ntfrs-rpc-port",
+                                          "sa-tcpip-port", NULL };
+    static const char *const three_dc[] = { "ntds-tcpip-port", "netlogon-dctcpipport",
+                                            "ntfrs-rpc-port", NULL };
     epg_snapshot s;
     epg_evaluation ev;
     epg_fix_plan p;
     epg_buf d;
 
-    td_snapshot(&s);
-    range_check(&s, 0);
-    td_port(&s, "ntds-tcpip-port", 6001);
-    td_port(&s, "is-tcpip-port", 6001);
-    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    all_on_6001(&s, &ev, &p, one_each);
     CHECK_INT(p.count, 1);
     CHECK_INT(p.changes[0].value, td_value("is-tcpip-port"));
     CHECK_INT(p.changes[0].other, td_value("ntds-tcpip-port"));
@@ -300,12 +313,7 @@ static void domain_controller_moves_last(void)
 
     /* Two DC values and an Exchange value on one port: the Exchange value
      * and the later DC value move. */
-    td_snapshot(&s);
-    range_check(&s, 0);
-    td_port(&s, "ntds-tcpip-port", 6001);
-    td_port(&s, "ntfrs-rpc-port", 6001);
-    td_port(&s, "sa-tcpip-port", 6001);
-    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    all_on_6001(&s, &ev, &p, two_dc);
     CHECK_INT(p.count, 2);
     CHECK(p.changes[0].value == td_value("sa-tcpip-port") ||
           p.changes[1].value == td_value("sa-tcpip-port"));
@@ -323,12 +331,7 @@ static void domain_controller_moves_last(void)
 
     /* Of three DC values, two move: NTDS keeps its port; services named
      * as a sentence. */
-    td_snapshot(&s);
-    range_check(&s, 0);
-    td_port(&s, "ntds-tcpip-port", 6001);
-    td_port(&s, "netlogon-dctcpipport", 6001);
-    td_port(&s, "ntfrs-rpc-port", 6001);
-    CHECK_INT(plan_for(&s, &ev, &p), EPG_FIX_OK);
+    all_on_6001(&s, &ev, &p, three_dc);
     CHECK_INT(p.count, 2);
     epg_buf_clear(&d);
     epg_fix_services_sentence(&p, &d);
