@@ -405,37 +405,33 @@ void epg_fix_describe(const epg_evaluation *ev, const epg_fix_change *c, epg_buf
 
 /* Whether list, the names so far, already holds the len characters of
  * name. */
-static int listed(const char *const *list, size_t n, const char *name, size_t len)
+static int listed(char names[][EPG_FIX_SERVICE_MAX], size_t n, const char *name, size_t len)
 {
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (strlen(list[i]) == len && strncmp(list[i], name, len) == 0)
+        if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
             return 1;
     return 0;
 }
 
 size_t epg_fix_services(const epg_fix_plan *p, char names[][EPG_FIX_SERVICE_MAX])
 {
-    size_t v, i, len, n = 0;
-    const char *seen[EPG_VALUE_COUNT];
+    size_t v, len, n = 0;
 
     for (v = 0; v < EPG_VALUE_COUNT; v++) {
         /* The first service listed is the one that reads the value. */
         const char *s = epg_values[v].holder_services;
 
-        for (i = 0; i < p->count && p->changes[i].value != v; i++)
-            ;
-        if (i == p->count)
+        if (!planned(p, v))
             continue;
         len = strcspn(s, ";");
         if (len >= EPG_FIX_SERVICE_MAX)
             len = EPG_FIX_SERVICE_MAX - 1;
-        if (listed(seen, n, s, len))
+        if (listed(names, n, s, len))
             continue;
         memcpy(names[n], s, len);
         names[n][len] = '\0';
-        seen[n] = names[n];
         n++;
     }
     return n;
