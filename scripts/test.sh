@@ -66,22 +66,25 @@ win64_build() {
     cmake --build --preset win64
 }
 
-# Unit tests in parallel; the end-to-end tests one at a time, since they
-# measure reaction times on a two-core machine.
+# Unit tests in parallel; the end-to-end tests two at a time as well: each
+# has its own prefix and wineserver and mostly waits, their reaction-time
+# checks allow a second or more against tens of milliseconds measured, and
+# the longest start first (COST, tests/wine/CMakeLists.txt).  What measures
+# time closely (the benchmarks) runs alone, in the steps below.
 win64_unit() { counted win64-unit unit=23 -- --preset win64 -L unit -j2; }
 # wine.service, wine.start, wine.check_cli, wine.fix and wine.faults run
 # once, on the strict build (win64_strict): the same scripts over the same
 # source, with every Win32 rule checked.  Running them here too would add
 # about 3.5 minutes and take .ci/run past its 15.
 STRICT_E2E='^wine\.(service|start|check_cli|fix|faults)$'
-win64_e2e() { counted win64-e2e wine=9,installer=3 -- --preset win64 -L "wine|installer" -E "$STRICT_E2E"; }
+win64_e2e() { counted win64-e2e wine=9,installer=3 -- --preset win64 -L "wine|installer" -E "$STRICT_E2E" -j2; }
 
 # The strict build: its own rule tests (label strict) and the end-to-end
 # tests service, start, check_cli, fix, faults, with any breach a failure.
 win64_strict() {
     cmake --preset win64-strict >/dev/null &&
     cmake --build --preset win64-strict &&
-    counted win64-strict strict=2,wine=7 -- --preset win64-strict
+    counted win64-strict strict=2,wine=7 -- --preset win64-strict -j2
 }
 
 win32_build() {

@@ -22,6 +22,14 @@
  *       may meet a key that is gone or denied, tryput (put that may fail),
  *       deny<TAB>key, denyread<TAB>key (read denied, deletion allowed) and
  *       allow<TAB>key (may fail likewise).
+ *       Under Wine, where the service's events are trace lines in a file
+ *       (docs/wine.md), a step can wait for the service instead of a fixed
+ *       sleep: eventmark<TAB>file (the events so far are old) and
+ *       waitevent<TAB>file<TAB>id<TAB>timeout-ms (wait for the next event
+ *       with that ID).  A wait that times out is reported on stderr, and
+ *       every later waitevent becomes a 50 ms sleep, so a broken service
+ *       costs no more than the fixed sleeps did and the test's own checks
+ *       say what was missing.
  *   regtool proc <image name>
  *       Prints "<pid> <handle count>" of the first process with that image
  *       name.
@@ -200,6 +208,90 @@ static void spin_us(unsigned long us)
     while ((double)(t.QuadPart - t0.QuadPart) * 1e6 / (double)f.QuadPart < (double)us);
 }
 
+/* Where eventmark/waitevent have read the trace file to: only whole lines
+ * are consumed, so a header still being written is read on the next poll. */
+static LONGLONG event_cursor;
+static int event_waits_failed;
+
+/* The event ID of a trace line written for ReportEventW, or -1.  The line
+ * is "<tid>:fixme:advapi:ReportEventW (<handle>,0x<type>,0x<category>,
+ * 0x<id>,...": the ID is the fourth field, its low 16 bits the message
+ * number (tests/wine/winetest.py parses the same line). */
+static long event_id_of(const char *line)
+{
+    const char *p = strstr(line, ":fixme:advapi:ReportEventW (");
+    int commas = 0;
+
+    if (!p)
+        return -1;
+    for (p += 28; *p && commas < 3; p++)
+        if (*p == ',')
+            commas++;
+    if (commas < 3 || p[0] != '0' || p[1] != 'x')
+        return -1;
+    return (long)(strtoul(p + 2, NULL, 16) & 0xFFFF);
+}
+
+/* Reads the trace file's whole lines after the cursor; returns 1 when one
+ * of them is event `id` (the cursor is left after it), 0 when none is, -1
+ * when the file cannot be read.  With id < 0 it only moves the cursor to
+ * the end. */
+static int scan_events(const WCHAR *file, long id)
+{
+    HANDLE h = CreateFileW(file, GENERIC_READ,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    static char buf[1 << 16];
+    LARGE_INTEGER at;
+    DWORD got;
+    int found = 0;
+
+    if (h == INVALID_HANDLE_VALUE)
+        return -1;
+    for (;;) {
+        char *line, *nl;
+        at.QuadPart = event_cursor;
+        if (!SetFilePointerEx(h, at, NULL, FILE_BEGIN) ||
+            !ReadFile(h, buf, sizeof buf - 1, &got, NULL) || got == 0)
+            break;
+        buf[got] = '\0';
+        for (line = buf; !found && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+            *nl = '\0';
+            event_cursor += nl + 1 - line;
+            if (id >= 0 && event_id_of(line) == id)
+                found = 1;
+        }
+        if (found || line == buf)
+            break;      /* a match, or a line longer than the buffer is not whole yet */
+    }
+    CloseHandle(h);
+    return found;
+}
+
+static int wait_event(const WCHAR *file, long id, DWORD timeout_ms, int lineno)
+{
+    DWORD start = GetTickCount();
+
+    if (event_waits_failed) {
+        Sleep(50);
+        return 0;
+    }
+    for (;;) {
+        int r = scan_events(file, id);
+        if (r < 0)
+            return fail("opening the event trace", (LONG)GetLastError());
+        if (r)
+            return 0;
+        if (GetTickCount() - start >= timeout_ms)
+            break;
+        Sleep(2);
+    }
+    fprintf(stderr, "regtool: script line %d: event %ld not seen within %lu ms; "
+            "later waits are 50 ms sleeps\n", lineno, id, (unsigned long)timeout_ms);
+    event_waits_failed = 1;
+    return 0;
+}
+
 static int script(const WCHAR *file)
 {
     FILE *f = _wfopen(file, L"rb");
@@ -262,6 +354,13 @@ static int script(const WCHAR *file)
                 RegCloseKey(k);
         } else if (!wcscmp(fields[0], L"sleep") && n == 2) {
             Sleep((DWORD)wcstoul(fields[1], NULL, 10));
+        } else if (!wcscmp(fields[0], L"eventmark") && n == 2) {
+            event_cursor = 0;
+            if (scan_events(fields[1], -1) < 0)
+                rc = fail("opening the event trace", (LONG)GetLastError());
+        } else if (!wcscmp(fields[0], L"waitevent") && n == 4) {
+            rc = wait_event(fields[1], wcstol(fields[2], NULL, 10),
+                            (DWORD)wcstoul(fields[3], NULL, 10), lineno);
         } else if (!wcscmp(fields[0], L"spin") && n == 2) {
             spin_us(wcstoul(fields[1], NULL, 10));
         } else {
