@@ -8,9 +8,11 @@
 #   scripts/bench.sh latency idle   only the benchmarks named (no export
 #                              benchmarks, oracle or mutation score)
 # The full run also runs the state-equivalence oracle, three random seeds
-# of 20,000 steps each (tests/wine/test_oracle.py; scripts/test.sh runs two
-# fixed seeds of 500), the stale regression test at 1,000 repetitions
-# (tests/wine/test_stale.py; scripts/test.sh runs 500) and the mutation
+# of 20,000 steps each, two of them with the schedule-perturbed build
+# (tests/wine/test_oracle.py, common/perturb.h; scripts/test.sh runs two
+# fixed seeds of 500 and one perturbed of 500), the stale regression test
+# at 1,000 repetitions, perturbed and not (tests/wine/test_stale.py;
+# scripts/test.sh runs 500, and 200 perturbed) and the mutation
 # score (scripts/mutants.sh), which take many minutes and so stay out of
 # scripts/test.sh and CI.
 # The export reader's benchmarks (scripts/bench_export.py) run natively
@@ -31,7 +33,8 @@ cd "$(dirname "$0")/.."
 # group: Ctrl+C reaches this script, whose trap ends them all.
 set -m
 reap_dirs=(build/bench build/bench-smoke build/bench-export build/bench-export-smoke
-           build/win64/wine/template build/win64/wine/template.tmp build/mutants)
+           build/win64/wine/template build/win64/wine/template.tmp build/mutants
+           build/win64-perturb/wine)
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -78,18 +81,26 @@ build_win64() {
     cmake --build --preset win64 --target exchportguard bench bench_writer regtool >/dev/null
 }
 step "build win64" build_win64
+# The schedule-perturbed build (common/perturb.h), for the oracle's and the
+# stale test's perturbed runs.
+build_perturb() {
+    cmake --preset win64-perturb >/dev/null &&
+    cmake --build --preset win64-perturb --target exchportguard regtool >/dev/null
+}
 rc=$export_rc
 wine_work=build/bench
 [ "${1:-}" = --smoke ] && wine_work=build/bench-smoke
 rm -f "$wine_work/durations.tsv"
 step "wine benchmarks" python3 scripts/bench.py "$@" || rc=$?
 if [ $# -eq 0 ]; then
-    # Three random seeds of 20,000 steps each, side by side; then the stale
-    # regression test at 1,000 repetitions (scripts/bench_oracle.py).
-    echo "== state-equivalence oracle: 3 random seeds x 20,000 steps"
-    step "oracle (3 seeds side by side)" python3 scripts/bench_oracle.py oracle || rc=1
-    echo "== stale regression test: 1,000 repetitions"
-    step "stale (1,000 repetitions)" python3 scripts/bench_oracle.py stale || rc=1
+    # Three random seeds of 20,000 steps each, side by side, two of them
+    # with the schedule-perturbed build; then the stale regression test at
+    # 1,000 repetitions, perturbed and not (scripts/bench_oracle.py).
+    step "build win64-perturb" build_perturb || rc=1
+    echo "== state-equivalence oracle: 3 random seeds x 20,000 steps (2 perturbed)"
+    step "oracle (3 seeds, 2 perturbed)" python3 scripts/bench_oracle.py oracle || rc=1
+    echo "== stale regression test: 1,000 repetitions, perturbed and not"
+    step "stale (2 x 1,000 repetitions)" python3 scripts/bench_oracle.py stale || rc=1
     echo "== mutation score (scripts/mutants.sh)"
     step mutants scripts/mutants.sh || rc=1
 fi

@@ -58,6 +58,15 @@ NATIVE_TESTS = ["ctest", "--preset", "linux", "-E", NATIVE_EXCLUDE, "-j2", "--st
 # scratch tree's prefixes).
 SLOWER, FLOOR, MARGIN = 4, 60, 60
 SLOW_TEST = 5.0
+# A Windows mutant's tests name the build they run in: "wine:REGEX" the
+# win64 preset, "perturb:REGEX" the schedule-perturbed one (win64-perturb,
+# common/perturb.h), whose runs are what find an order that holds only at
+# Wine's speed.
+PRESETS = {"wine": "win64", "perturb": "win64-perturb"}
+# What a preset's tests need built: the perturbed build runs only the
+# oracle and the stale test (the service and regtool), so its whole tree
+# (every unit test again) is not built for them.
+BUILD_TARGETS = {"win64-perturb": ["--target", "exchportguard", "regtool"]}
 REAP = [sys.executable, os.path.join(ROOT, "scripts", "reap.py")]
 
 
@@ -95,6 +104,9 @@ def load(path):
             if key in ("find", "replace"):
                 setattr(cur, key, unescape(value))
             elif key in ("file", "tests", "why"):
+                if key == "tests" and value != "native" and value.split(":", 1)[0] not in PRESETS:
+                    sys.exit("%s:%d: tests is native or KIND:REGEX, KIND one of %s"
+                             % (path, n, ", ".join(PRESETS)))
                 setattr(cur, key, value)
             elif key == "mark":
                 if value not in ("equivalent", "undetectable"):
@@ -191,6 +203,11 @@ def wine_regex(m):
     return m.tests.split(":", 1)[1] if ":" in m.tests else m.tests
 
 
+def preset_of(m):
+    """The CMake preset a Windows mutant's tests run in."""
+    return PRESETS[m.tests.split(":", 1)[0]]
+
+
 def copy_tree():
     """The tracked and untracked-but-not-ignored files, as they are in the
     working tree: what is being scored is the code as it stands."""
@@ -230,14 +247,15 @@ def main():
     log = os.path.join(SCRATCH, "mutants.log")
     open(log, "w").close()
     copy_tree()
-    need_wine = any(m.tests != "native" for m in mutants)
+    presets = sorted({preset_of(m) for m in mutants if m.tests != "native"})
     print("mutants: %d in %s; scratch copy %s; log %s" %
           (len(mutants), os.path.relpath(args.list, ROOT), SRC, log), flush=True)
     base = [["cmake", "--preset", "linux"], ["cmake", "--build", "--preset", "linux"],
             NATIVE_TESTS + ["--timeout", "600", "--output-junit",
                             os.path.join(SCRATCH, "junit-native.xml")]]
-    if need_wine:
-        base += [["cmake", "--preset", "win64"], ["cmake", "--build", "--preset", "win64"]]
+    for p in presets:
+        base += [["cmake", "--preset", p],
+                 ["cmake", "--build", "--preset", p] + BUILD_TARGETS.get(p, [])]
     for cmd in base:
         if run(cmd, log) != 0:
             # The unmutated tree must build and pass, or no score means anything.
@@ -249,25 +267,26 @@ def main():
     limits = {}
     native_times = durations(os.path.join(SCRATCH, "junit-native.xml"))
     limits["native"] = limits_for(native_times, ".")
-    regexes = sorted({wine_regex(m) for m in mutants if m.tests != "native"})
-    if regexes:
-        junit = os.path.join(SCRATCH, "junit-wine.xml")
+    for preset in presets:
+        regexes = sorted({wine_regex(m) for m in mutants
+                          if m.tests != "native" and preset_of(m) == preset})
+        junit = os.path.join(SCRATCH, "junit-%s.xml" % preset)
         union = "|".join("(%s)" % r for r in regexes)
         t0 = time.time()
-        rc = run(["ctest", "--preset", "win64", "-R", union, "--timeout", "600",
+        rc = run(["ctest", "--preset", preset, "-R", union, "--timeout", "600",
                   "--output-junit", junit], log)
         times = durations(junit)
         bad = sorted(n for n, t in times.items() if t is None)
         if rc != 0 or bad:
-            sys.exit("mutants: the unmutated copy failed %s; see %s"
-                     % (", ".join(bad) or "ctest -R " + union, log))
+            sys.exit("mutants: the unmutated copy failed %s in %s; see %s"
+                     % (", ".join(bad) or "ctest -R " + union, preset, log))
         for r in regexes:
             sel = {n: t for n, t in times.items()
                    if re.search(r, n) or not any(re.search(x, n) for x in regexes)}
-            limits[r] = limits_for(sel, r)
-        print("mutants: the named Wine tests pass unmutated (%.0f s); timeouts: %s" % (
-            time.time() - t0, "; ".join("%s %d s (run %d s)" % (r, *limits[r])
-                                        for r in regexes)), flush=True)
+            limits[(preset, r)] = limits_for(sel, r)
+        print("mutants: the named Wine tests pass unmutated in %s (%.0f s); timeouts: %s" % (
+            preset, time.time() - t0, "; ".join("%s %d s (run %d s)" % (r, *limits[(preset, r)])
+                                                for r in regexes)), flush=True)
     print("mutants: native tests %.0f s unmutated; timeout %d s (run %d s)"
           % (sum(native_times.values()), *limits["native"]), flush=True)
     # The native suite in two phases: the quick tests first, and the slow
@@ -305,9 +324,10 @@ def main():
                 steps = [["cmake", "--build", "--preset", "linux"]]
                 tests, limit = native_phases, limits["native"]
             else:
-                steps = [["cmake", "--build", "--preset", "win64"]]
-                tests = [["ctest", "--preset", "win64", "-R", wine_regex(m)]]
-                limit = limits[wine_regex(m)]
+                preset = preset_of(m)
+                steps = [["cmake", "--build", "--preset", preset] + BUILD_TARGETS.get(preset, [])]
+                tests = [["ctest", "--preset", preset, "-R", wine_regex(m)]]
+                limit = limits[(preset, wine_regex(m))]
             built = all(run(c, log) == 0 for c in steps)
             if not built:
                 verdict, why = "stale", "does not compile"

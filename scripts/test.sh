@@ -7,6 +7,10 @@
 #   2b. the strict Windows x64 build (tests/strict/): every Win32 call
 #      checked against Microsoft's documented rules; the rule tests, then
 #      the end-to-end tests that drive the product's calls; any breach fails
+#   2c. the schedule-perturbed Windows x64 build (common/perturb.h): seeded
+#      random delays wherever the order of events matters to the service;
+#      the oracle (one fixed seed, 500 steps) and the stale test (200
+#      repetitions) against it
 #   3. the Windows x86 build (compiles; nothing runs, see cmake/)
 #   4. each fuzzer for 20 seconds
 #   5. every benchmark once with tiny counts, so they cannot rot, and
@@ -87,6 +91,13 @@ win64_strict() {
     counted win64-strict strict=2,wine=7 -- --preset win64-strict -j2
 }
 
+# The perturbed build: only what its two tests run (the service, regtool).
+win64_perturb() {
+    cmake --preset win64-perturb >/dev/null &&
+    cmake --build --preset win64-perturb --target exchportguard regtool &&
+    counted win64-perturb perturb=1,wine=2 -- --preset win64-perturb -j2
+}
+
 win32_build() {
     cmake --preset win32 >/dev/null &&
     cmake --build --preset win32 &&
@@ -99,6 +110,7 @@ step "win64: build" win64_build
 step "win64: unit tests under Wine" win64_unit
 step "win64: end-to-end tests under Wine" win64_e2e
 step "win64-strict: build, rule tests, end-to-end tests" win64_strict
+step "win64-perturb: build, the oracle and the stale test perturbed" win64_perturb
 step "win32: build, Windows Server 2003 imports" win32_build
 step "fuzz: the core, 20 seconds" scripts/fuzz.sh 20 fuzz_core
 step "fuzz: the export reader, 20 seconds" scripts/fuzz.sh 20 fuzz_regexport

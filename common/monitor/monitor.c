@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "perturb.h"
+
 void epg_monitor_init(epg_monitor *m, const epg_emitter *sink)
 {
     memset(m, 0, sizeof *m);
@@ -254,6 +256,7 @@ static int publish_state(epg_monitor *m, int64_t wall, uint64_t now)
     if (epg_set_copy(&m->prev, &m->cur))
         return -1;
     apply_settings(m, now);
+    EPG_PERTURB_POINT("monitor.publish");
     return epg_publish(&m->pub, &m->cur, &ctx, now, &m->sink);
 }
 

@@ -19,7 +19,7 @@ void read_local(epg_snapshot *snap)
     if (epg_needs_netsh(snap))
         netsh_query(snap, NULL);
     if (epg_needs_listeners(snap))
-        tcptable_collect(snap);
+        tcptable_collect(&snap->tcp);
 }
 
 int cmd_check(int argc, WCHAR **argv)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check/catalogue.h"
+#include "perturb.h"
 #include "winutil.h"
 
 DWORD event_message_id(const epg_event_def *d)
@@ -77,6 +78,7 @@ static uint32_t write_event(void *ctx, const epg_event *e)
         if (!s->source)
             return GetLastError();
     }
+    EPG_PERTURB_POINT("sink.event");
     n = wide_strings(e, w);
     if (n != e->nstrings)
         err = ERROR_NOT_ENOUGH_MEMORY;

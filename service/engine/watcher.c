@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "perturb.h"
 #include "readers/regread.h"
 #include "winutil.h"
 
@@ -30,8 +31,12 @@ static int split_levels(watch_slot *s)
 
 static LONG arm_root(watcher *w)
 {
-    return RegNotifyChangeKeyValue(w->root, FALSE, REG_NOTIFY_CHANGE_NAME,
-                                   w->root_event, TRUE);
+    LONG rc;
+
+    EPG_PERTURB_POINT("watcher.root.rearm.before");
+    rc = RegNotifyChangeKeyValue(w->root, FALSE, REG_NOTIFY_CHANGE_NAME, w->root_event, TRUE);
+    EPG_PERTURB_POINT("watcher.root.rearm.after");
+    return rc;
 }
 
 DWORD watcher_init(watcher *w)
@@ -142,9 +147,14 @@ static int is_key_level(const watch_slot *s, size_t i)
 
 static LONG arm_level(watch_slot *s, size_t i)
 {
-    return RegNotifyChangeKeyValue(s->level[i], FALSE,
-                                   is_key_level(s, i) ? KEY_FILTER : REG_NOTIFY_CHANGE_NAME,
-                                   s->event[i], TRUE);
+    LONG rc;
+
+    EPG_PERTURB_POINT("watcher.rearm.before");
+    rc = RegNotifyChangeKeyValue(s->level[i], FALSE,
+                                 is_key_level(s, i) ? KEY_FILTER : REG_NOTIFY_CHANGE_NAME,
+                                 s->event[i], TRUE);
+    EPG_PERTURB_POINT("watcher.rearm.after");
+    return rc;
 }
 
 /* The SECURITY watch, on a handle of its own.  Without it the key is still
@@ -179,6 +189,7 @@ static LONG widen_parent(watch_slot *s, size_t parent)
         RegCloseKey(s->level[parent]);
     ResetEvent(s->event[parent]);
     s->level[parent] = wide;
+    EPG_PERTURB_POINT("watcher.widen");
     rc = RegNotifyChangeKeyValue(wide, TRUE, RETRY_FILTER, s->event[parent], TRUE);
     if (rc != ERROR_SUCCESS) {
         RegCloseKey(wide);
@@ -209,6 +220,7 @@ static int key_changed_while_widening(watch_slot *s, size_t i, LONG rc)
         watcher_refused_hook(s->path);
     if (widen_parent(s, i - 1) != ERROR_SUCCESS)
         return 1;
+    EPG_PERTURB_POINT("watcher.widen.look");
     again = open_level(s, i, KEY_NOTIFY | KEY_QUERY_VALUE, &probe);
     if (again == ERROR_SUCCESS)
         RegCloseKey(probe);
@@ -234,6 +246,7 @@ static void resolve(watcher *w, watch_slot *s)
         s->error = 0;
         for (i = 0; i < s->depth; i++) {
             REGSAM access = KEY_NOTIFY | (is_key_level(s, i) ? KEY_QUERY_VALUE : 0);
+            EPG_PERTURB_POINT("watcher.resolve.open");
             rc = open_level(s, i, access, &s->level[i]);
             if (rc == ERROR_SUCCESS) {
                 rc = arm_level(s, i);
@@ -392,6 +405,7 @@ uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fir
 
         if (pass > 0) {
             DWORD r;
+            EPG_PERTURB_POINT("watcher.poll");
             for (j = 0; j < n; j++)
                 rot[j] = handles[(fired + 1 + j) % n];
             r = WaitForMultipleObjects((DWORD)n, rot, FALSE, 0);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check/portvalue.h"
+#include "perturb.h"
 #include "winutil.h"
 
 /* The core numbers registry types itself; they must be winnt.h's. */
@@ -148,8 +149,10 @@ static void read_keys(HKEY root, REGSAM view, epg_snapshot *s, uint32_t keys,
         }
         epg_key_status_set(&s->keys[k], EPG_KEY_PRESENT, 0, NULL);
         for (i = 0; i < n; i++)
-            if (plan[i].key == k)
+            if (plan[i].key == k) {
+                EPG_PERTURB_POINT("regread.value");
                 regread_value(key, plan[i].name, plan[i].slot);
+            }
         if (!(open && open[k]))
             RegCloseKey(key);
         /* Deleted between the open and a read: the key is not there (its

@@ -201,9 +201,8 @@ static void read_images(epg_tcp_view *t)
     CloseHandle(snap);
 }
 
-void tcptable_collect(epg_snapshot *s)
+void tcptable_collect(epg_tcp_view *t)
 {
-    epg_tcp_view *t = &s->tcp;
     WCHAR path[MAX_PATH + 32];
     UINT len;
     HMODULE dll = NULL;

@@ -52,8 +52,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from oracle_state import involves, reported, verdict  # noqa: E402
-from winetest import (arg_parser, HKLM_SERVICES, OWN, Prefix, check, finish,  # noqa: E402
-                      native_cli, require, settle)
+from winetest import (arg_parser, HKLM_SERVICES, OWN, Prefix, check,  # noqa: E402
+                      check_perturbed, finish, native_cli, perturb_service, require,
+                      settle)
 
 ap = arg_parser()
 ap.add_argument("--steps", type=int, default=200, help="steps per seed")
@@ -68,6 +69,10 @@ ap.add_argument("--differential-steps", type=int, default=0,
 ap.add_argument("--flood-bursts", type=int, default=1,
                 help="bursts that lower MaxEventsPerMinute, over the whole run: "
                      "one per seed, from the first seed on, until they are spent")
+ap.add_argument("--perturb", action="store_true",
+                help="the schedule-perturbed build (win64-perturb): the service "
+                     "draws its delays from each seed as well, so --seed N "
+                     "replays both the steps and the delays' choices")
 args = ap.parse_args()
 seeds = list(args.seed) + [random.SystemRandom().randrange(1 << 30)
                            for _ in range(args.random_seeds or (0 if args.seed else 1))]
@@ -290,6 +295,8 @@ def run_seed(seed, work, flood_count):
     pfx = Prefix(os.path.join(work, "prefix"), args.template)
     exe = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
     regtool = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
+    if args.perturb:
+        perturb_service(pfx, seed)
     try:
         log = pfx.start_session(os.path.join(work, "events.log"))
         # The watched values as the product lists them
@@ -405,6 +412,8 @@ def run_seed(seed, work, flood_count):
                     print("    differential: %s" % d)
                 print("    steps:\n      %s" % "\n      ".join(lines), flush=True)
         check(pfx.service_state() == "RUNNING", "seed %d: still running" % seed)
+        if args.perturb:
+            check_perturbed(log.path, seed)
         print("oracle: seed %d: %d bursts, %d steps, %.0f s, %d mismatches, %d compared "
               "with exports, %d kept findings checked, %d flood episodes (1400) of %d "
               "flood bursts, %d of them still owing state after %.0f s (compared after "

@@ -50,12 +50,15 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from oracle_state import reported  # noqa: E402
-from winetest import (arg_parser, HKLM_SERVICES, OWN, SA, Prefix, check, finish,  # noqa: E402
-                      path, require, settle)
+from winetest import (arg_parser, HKLM_SERVICES, OWN, SA, Prefix, check,  # noqa: E402
+                      check_perturbed, finish, path, perturb_service, require, settle)
 
 ap = arg_parser()
 ap.add_argument("--reps", type=int, default=500)
 ap.add_argument("--seed", type=int, default=None)
+ap.add_argument("--perturb", action="store_true",
+                help="the schedule-perturbed build (win64-perturb): the service "
+                     "draws its delays from the same seed")
 args = ap.parse_args()
 seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 30)
 print("stale: seed %d, %d repetitions (repeat with --seed %d)" % (seed, args.reps, seed),
@@ -66,6 +69,8 @@ os.makedirs(args.work, exist_ok=True)
 pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
 EXE = pfx.install_file(args.exe, r"C:\epg\exchportguard.exe")
 REGTOOL = pfx.install_file(os.path.join(args.tools, "regtool.exe"), r"C:\epg\regtool.exe")
+if args.perturb:
+    perturb_service(pfx, seed)
 SVC = "System\\CurrentControlSet\\Services\\"
 KEY = SVC + r"MSExchangeIS\ParametersSystem"
 PROBE = SVC + r"MSExchangeIS\StaleProbe"
@@ -167,6 +172,8 @@ try:
           "the decoy key stayed unreadable (1300) and no all-clear was claimed "
           "while it could not be read")
     check(pfx.service_state() == "RUNNING", "still running")
+    if args.perturb:
+        check_perturbed(log.path, seed)
 finally:
     pfx.kill()
 finish("wine.stale")

@@ -33,7 +33,9 @@ OWN = HKLM_SERVICES + r"\ExchPortGuard\Parameters"
 NTDS = HKLM_SERVICES + r"\NTDS\Parameters"
 NETLOGON = HKLM_SERVICES + r"\Netlogon\Parameters"
 NTFRS = HKLM_SERVICES + r"\NtFrs\Parameters"
-EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog"
+# ReportEventW's trace (the events), and OutputDebugString's lines (channel
+# debugstr, class warn: the perturbed build says its seed there).
+EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog,warn+debugstr"
 # The watched values as (key under Services, value name), catalogue order
 # (common/check/catalogue.c).
 VALUES = [
@@ -833,14 +835,42 @@ def open_host(args):
         sys.exit(2)
     pfx = Prefix(os.path.join(args.work, "prefix"), args.template)
     if path:
-        # Wine's services.exe gives a service the environment of its
-        # account (CreateEnvironmentBlock: the registry's), not the
-        # session's: the log's name goes there too, so that the service's
-        # own breaches are written down.
-        r = pfx.reg("add", r"HKLM\System\CurrentControlSet\Control\Session Manager\Environment",
-                    "/v", "EPG_STRICT_LOG", "/t", "REG_SZ", "/d",
-                    os.environ["EPG_STRICT_LOG"], "/f")
-        require(r.rc == 0, "strict build: EPG_STRICT_LOG set for services (%r)" % r)
-        subprocess.run([WINESERVER, "-w"], env=pfx.env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=60)
+        # The log's name goes to the service too, so that its own breaches
+        # are written down.
+        service_environment(pfx, {"EPG_STRICT_LOG": os.environ["EPG_STRICT_LOG"]})
     return pfx
+
+
+def service_environment(pfx, values):
+    """Sets environment variables for the prefix's services, before its
+    session starts.  Wine's services.exe gives a service the environment of
+    its account (CreateEnvironmentBlock: the registry's), not the session's,
+    so they go to the system environment in the registry, read when the
+    next session starts."""
+    for name, value in values.items():
+        r = pfx.reg("add", r"HKLM\System\CurrentControlSet\Control\Session Manager\Environment",
+                    "/v", name, "/t", "REG_SZ", "/d", str(value), "/f")
+        require(r.rc == 0, "%s set for services (%r)" % (name, r))
+    subprocess.run([WINESERVER, "-w"], env=pfx.env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=60)
+
+
+PERTURB_LINE = "exchportguard: schedule perturbation seed "
+
+
+def perturb_service(pfx, seed):
+    """The schedule-perturbed build (common/perturb.h): the service draws
+    its delays from this seed.  Call before the session starts."""
+    print("perturbed: the service's delays are drawn from seed %d" % seed, flush=True)
+    service_environment(pfx, {"EPG_PERTURB_SEED": seed})
+
+
+def check_perturbed(log_path, seed):
+    """The service said it ran perturbed with this seed (the first point's
+    line on stderr, which lands in the session log): a perturbed run whose
+    service was not perturbed (a build without EPG_PERTURB, a seed that did
+    not reach it) fails loudly instead of passing as one."""
+    seen = sorted({re.match(r"\d*", l[l.index(PERTURB_LINE) + len(PERTURB_LINE):]).group(0)
+                   for l in read_lines(log_path) if PERTURB_LINE in l})
+    check(seen == [str(seed)], "the service ran perturbed with seed %d (it said: %s)"
+          % (seed, ", ".join(seen) or "nothing: not a perturbed build?"))
