@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/perturb_wait.h"
 #include "engine/watcher.h"
@@ -11,12 +12,105 @@
 #include "readers/tcptable.h"
 #include "winutil.h"
 
+/* Who holds the pinned ports is read on a thread of its own: the TCP
+ * tables, the services and the process list cost about 30 ms under Wine
+ * (more on a busy Windows server), and a registry change arriving meanwhile
+ * must not wait for them (the tail of docs/performance.md).  The engine asks
+ * (go), the reader fills its own view and says so (done, the last handle
+ * the engine waits on), and the engine moves the view into the monitor's
+ * snapshot: the monitor and the snapshot stay the engine thread's alone,
+ * and the reader touches nothing but its view between go and done. */
+typedef struct listener_reader {
+    HANDLE thread;
+    HANDLE go, done;        /* auto-reset */
+    HANDLE quit;            /* manual-reset: set when the engine ends */
+    epg_tcp_view view;      /* the reader's from go until done is seen */
+    int busy;               /* asked and not yet done */
+} listener_reader;
+
 /* The engine waits, reads and hands over; common/monitor/monitor.c decides. */
 typedef struct engine {
     const engine_config *cfg;
     watcher w;
     epg_monitor m;
+    listener_reader lr;     /* thread NULL: the tables are read inline */
 } engine;
+
+static DWORD WINAPI listener_thread(LPVOID arg)
+{
+    listener_reader *lr = arg;
+    HANDLE hs[2];
+
+    /* Quit first: it is seen even if go is set too. */
+    hs[0] = lr->quit;
+    hs[1] = lr->go;
+    while (WaitForMultipleObjects(2, hs, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
+        tcptable_collect(&lr->view);
+        SetEvent(lr->done);
+    }
+    return 0;
+}
+
+/* Without its events or its thread (out of resources at start) the engine
+ * reads the tables itself, as before the reader existed: now and then a
+ * slower change, nothing lost. */
+static void listener_reader_start(listener_reader *lr)
+{
+    epg_tcp_view_init(&lr->view);
+    lr->quit = CreateEventW(NULL, TRUE, FALSE, NULL);
+    lr->go = CreateEventW(NULL, FALSE, FALSE, NULL);
+    lr->done = CreateEventW(NULL, FALSE, FALSE, NULL);
+    if (lr->quit && lr->go && lr->done)
+        lr->thread = CreateThread(NULL, 0, listener_thread, lr, 0, NULL);
+}
+
+/* The engine is ending.  A reader still inside a table read ends when the
+ * read returns; its view is freed only once it has ended, since it may
+ * still be writing to it (if it has not ended in 5 s the process is ending
+ * anyway, and what is left is the system's to reclaim). */
+static void listener_reader_end(listener_reader *lr)
+{
+    int ended = 1;
+
+    if (lr->thread) {
+        SetEvent(lr->quit);
+        ended = WaitForSingleObject(lr->thread, 5000) == WAIT_OBJECT_0;
+        CloseHandle(lr->thread);
+    }
+    if (ended)
+        epg_tcp_view_free(&lr->view);
+    if (lr->go)
+        CloseHandle(lr->go);
+    if (lr->done)
+        CloseHandle(lr->done);
+    if (lr->quit)
+        CloseHandle(lr->quit);
+    memset(lr, 0, sizeof *lr);
+}
+
+/* The ListenerCheckMinutes read is due: ask the reader, or read inline. */
+static void read_listeners(engine *e)
+{
+    if (!e->lr.thread) {
+        tcptable_collect(&epg_monitor_snapshot(&e->m)->tcp);
+        (void)epg_monitor_listeners_read(&e->m, wall_unix(), clock_ms());
+    } else if (!e->lr.busy) {
+        e->lr.busy = 1;
+        SetEvent(e->lr.go);
+    }   /* else the read under way is as new as this one would be */
+}
+
+/* The reader is done: its view becomes the snapshot's. */
+static void listeners_arrived(engine *e)
+{
+    epg_tcp_view *t = &epg_monitor_snapshot(&e->m)->tcp;
+
+    epg_tcp_view_free(t);
+    *t = e->lr.view;
+    epg_tcp_view_init(&e->lr.view);
+    e->lr.busy = 0;
+    (void)epg_monitor_listeners_read(&e->m, wall_unix(), clock_ms());
+}
 
 static void sync_stats(engine *e)
 {
@@ -90,15 +184,19 @@ static DWORD wait_timeout(const engine *e, uint64_t now)
 static DWORD engine_loop(engine *e)
 {
     HANDLE handles[MAXIMUM_WAIT_OBJECTS];
-    size_t n;
+    size_t n, all;
 
     /* The stop event comes first: WaitForMultipleObjects reports the
-     * lowest signalled index, so a stop is seen even in a change storm. */
+     * lowest signalled index, so a stop is seen even in a change storm.
+     * The listener reader's done comes last, after every watch. */
     handles[0] = e->cfg->stop;
-    n = 1 + watcher_handles(&e->w, handles + 1, MAXIMUM_WAIT_OBJECTS - 1);
+    n = 1 + watcher_handles(&e->w, handles + 1, MAXIMUM_WAIT_OBJECTS - 2);
+    all = n;
+    if (e->lr.thread)
+        handles[all++] = e->lr.done;
     for (;;) {
         uint64_t now = clock_ms();
-        DWORD r = WaitForMultipleObjects((DWORD)n, handles, FALSE,
+        DWORD r = WaitForMultipleObjects((DWORD)all, handles, FALSE,
                                          wait_timeout(e, now));
 
         if (e->cfg->stats)
@@ -115,21 +213,18 @@ static DWORD engine_loop(engine *e)
             uint32_t keys = watcher_service(&e->w, handles + 1, n - 1,
                                             r - WAIT_OBJECT_0 - 1);
             read_and_check(e, epg_monitor_change(&e->m, keys, now));
+        } else if (r == WAIT_OBJECT_0 + n && e->lr.thread) {
+            listeners_arrived(e);
         }
         if (now >= epg_monitor_deadline(&e->m)) {
             uint32_t keys = epg_monitor_tick(&e->m, now);
             watcher_retry(&e->w, keys);
             read_and_check(e, keys);
         }
-        /* Who holds the pinned ports, once the registry is quiet.  (On a
-         * thread of its own the read no longer held up a change, but the
-         * full bench of f80947a found a stale burst with it, as 053dd2f's
-         * had: docs/monitor.md, "A lead".  Back on this thread until that
-         * is understood.) */
-        if (r == WAIT_TIMEOUT && epg_monitor_listeners_due(&e->m, now)) {
-            tcptable_collect(&epg_monitor_snapshot(&e->m)->tcp);
-            (void)epg_monitor_listeners_read(&e->m, wall_unix(), clock_ms());
-        }
+        /* Who holds the pinned ports, once the registry is quiet (asked of
+         * the reader, so a change meanwhile is not held up by the read). */
+        if (r == WAIT_TIMEOUT && epg_monitor_listeners_due(&e->m, now))
+            read_listeners(e);
         sync_stats(e);
     }
 }
@@ -144,6 +239,7 @@ DWORD engine_run(const engine_config *cfg)
     e->cfg = cfg;
     perturb_install();      /* the perturbed build's delays; nothing in any other */
     epg_monitor_init(&e->m, &cfg->sink);
+    listener_reader_start(&e->lr);
     err = watcher_init(&e->w);
     if (!err) {
         epg_snapshot *snap = epg_monitor_snapshot(&e->m);
@@ -165,6 +261,7 @@ DWORD engine_run(const engine_config *cfg)
         sync_stats(e);
         watcher_free(&e->w);
     }
+    listener_reader_end(&e->lr);
     epg_monitor_free(&e->m);
     free(e);
     return err;

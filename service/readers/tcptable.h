@@ -13,9 +13,10 @@
 #include "check/holders.h"
 #include "check/snapshot.h"
 
-/* Replaces *t (a snapshot's tcp).  Every failure is kept as a note with
- * its Win32 code and text; t->collected says whether the IPv4 table at
- * least was read.  It touches nothing but *t. */
+/* Replaces *t (a snapshot's tcp, or the engine's listener reader's own
+ * view).  Every failure is kept as a note with its Win32 code and text;
+ * t->collected says whether the IPv4 table at least was read.  It touches
+ * nothing else, so another thread may call it on a view of its own. */
 void tcptable_collect(epg_tcp_view *t);
 
 #endif
