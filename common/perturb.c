@@ -8,9 +8,7 @@
 typedef int epg_perturb_not_built;  /* ISO C: a translation unit declares something */
 #else
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 void (*epg_perturb_wait)(const epg_perturb_choice *c);

@@ -10,7 +10,7 @@
  * (issue 25, docs/monitor.md "Any speed").
  *
  * In every other build EPG_PERTURB_POINT is nothing at all: no call, no
- * string, no table (tests/contract/check_perturb.py proves the release
+ * string, no table (tests/contract/check_test_code.py proves the release
  * binaries hold none of it).
  *
  * The seed comes from the environment (EPG_PERTURB_SEED, decimal), or from

@@ -866,8 +866,9 @@ def perturb_service(pfx, seed):
 
 
 def check_perturbed(log_path, seed):
-    """The service said it ran perturbed with this seed (the first point's
-    line on stderr, which lands in the session log): a perturbed run whose
+    """The service said it ran perturbed with this seed (its engine's
+    OutputDebugStringA line, EPG_PERTURB_ANNOUNCE in common/perturb.h, which
+    Wine's debugstr channel puts in the session log): a perturbed run whose
     service was not perturbed (a build without EPG_PERTURB, a seed that did
     not reach it) fails loudly instead of passing as one."""
     seen = sorted({re.match(r"\d*", l[l.index(PERTURB_LINE) + len(PERTURB_LINE):]).group(0)
