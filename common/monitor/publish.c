@@ -207,12 +207,12 @@ int epg_publisher_tick(epg_publisher *p, const epg_finding_set *cur,
                        const epg_event_ctx *ctx, uint64_t now,
                        const epg_emitter *out)
 {
-    uint32_t count, seconds;
+    uint32_t count, seconds, limit;
     size_t i;
 
-    if (epg_ratelimit_end_episode(&p->rl, now, &count, &seconds)) {
+    if (epg_ratelimit_end_episode(&p->rl, now, &count, &seconds, &limit)) {
         epg_event e;
-        if (epg_event_suppressed(count, seconds, p->rl.limit, &e) > 0) {
+        if (epg_event_suppressed(count, seconds, limit, &e) > 0) {
             emit(p, &e, out);
             epg_event_free(&e);
         }

@@ -27,6 +27,8 @@ int epg_ratelimit_set_limit(epg_ratelimit *rl, uint32_t limit)
 
     if (limit == rl->limit)
         return 0;
+    if (!limit && rl->episode)
+        rl->episode_end = rl->episode_start;   /* ends at the next tick */
     if (limit) {
         ring = malloc(limit * sizeof *ring);
         if (!ring)
@@ -68,6 +70,8 @@ void epg_ratelimit_suppress(epg_ratelimit *rl, uint64_t now)
     if (!rl->episode) {
         rl->episode = 1;
         rl->episode_start = now;
+        rl->episode_end = now + EPG_RATE_WINDOW_MS;
+        rl->episode_limit = rl->limit;
         rl->suppressed = 0;
     }
     rl->suppressed++;
@@ -95,16 +99,17 @@ uint64_t epg_ratelimit_next_room(const epg_ratelimit *rl)
 
 uint64_t epg_ratelimit_deadline(const epg_ratelimit *rl)
 {
-    return rl->episode ? rl->episode_start + EPG_RATE_WINDOW_MS : EPG_NO_DEADLINE;
+    return rl->episode ? rl->episode_end : EPG_NO_DEADLINE;
 }
 
-int epg_ratelimit_end_episode(epg_ratelimit *rl, uint64_t now,
-                              uint32_t *suppressed, uint32_t *seconds)
+int epg_ratelimit_end_episode(epg_ratelimit *rl, uint64_t now, uint32_t *suppressed,
+                              uint32_t *seconds, uint32_t *limit)
 {
     if (!rl->episode || now < epg_ratelimit_deadline(rl))
         return 0;
     *suppressed = rl->suppressed;
     *seconds = (uint32_t)((now - rl->episode_start + 500) / 1000);
+    *limit = rl->episode_limit;
     rl->episode = 0;
     rl->suppressed = 0;
     return 1;

@@ -700,6 +700,38 @@ static void nothing_overtakes_the_1400(void)
     world_free(&w);
 }
 
+/* MaxEventsPerMinute 0 while an episode is open: no limit holds anything
+ * back any more, so the episode ends at the next tick, not a minute after
+ * it opened: its 1400 (with the limit it was counted against), then what
+ * was owed.  (The oracle's burst after a flood burst lifts the limit so and
+ * found the service silent for the rest of the minute, tests/wine/
+ * test_oracle.py.) */
+static void lifting_the_limit_ends_the_episode_at_once(void)
+{
+    static rec r;
+    world w;
+    long i;
+
+    world_init(&w, &r, 0);
+    td_dword(&w.snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 1);
+    world_check(&w);                    /* 1103 at 1000 */
+    conflict(w.snap);
+    w.now = 1010;
+    world_check(&w);                    /* 1100 owed: episode until 61010 */
+    w.now = 3000;
+    td_dword(&w.snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 0);
+    world_check(&w);
+    CHECK(epg_monitor_deadline(&w.m) <= 3000);
+    world_run_to(&w, 3000);
+    CHECK_STR(rec_ids(&r), "1103 1400 1100");
+    i = rec_last(&r, EPG_EV_SUPPRESSED);
+    CHECK_STR(i >= 0 ? r.s[i][0] : NULL, "1");     /* one held back */
+    CHECK_STR(i >= 0 ? r.s[i][1] : NULL, "2");     /* over 2 seconds */
+    CHECK_STR(i >= 0 ? r.s[i][2] : NULL, "1");     /* against a limit of 1 */
+    CHECK_INT(epg_monitor_deadline(&w.m), EPG_NO_DEADLINE);
+    world_free(&w);
+}
+
 static void raise_and_clear_cancel_out_while_owed(void)
 {
     static rec r;
@@ -825,6 +857,7 @@ int main(void)
     RUN(flood_limit_by_severity);
     RUN(held_back_raise_keeps_first_seen);
     RUN(nothing_overtakes_the_1400);
+    RUN(lifting_the_limit_ends_the_episode_at_once);
     RUN(raise_and_clear_cancel_out_while_owed);
     RUN(netsh_is_asked_when_due);
     RUN(listeners_when_quiet);

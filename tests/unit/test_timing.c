@@ -96,7 +96,7 @@ static void shorter_window_cuts_the_open_one_short(void)
 static void limit_allows_then_suppresses(void)
 {
     epg_ratelimit rl;
-    uint32_t n, secs;
+    uint32_t n, secs, lim;
     int i, allowed = 0;
 
     epg_ratelimit_init(&rl);
@@ -105,10 +105,11 @@ static void limit_allows_then_suppresses(void)
         allowed += epg_ratelimit_allow(&rl, 1000 + (uint64_t)i);
     CHECK_INT(allowed, 60);
     CHECK_INT(epg_ratelimit_deadline(&rl), 1060 + 60000);
-    CHECK_INT(epg_ratelimit_end_episode(&rl, 30000, &n, &secs), 0);
-    CHECK_INT(epg_ratelimit_end_episode(&rl, 61060, &n, &secs), 1);
+    CHECK_INT(epg_ratelimit_end_episode(&rl, 30000, &n, &secs, &lim), 0);
+    CHECK_INT(epg_ratelimit_end_episode(&rl, 61060, &n, &secs, &lim), 1);
     CHECK_INT(n, 40);
     CHECK_INT(secs, 60);
+    CHECK_INT(lim, 60);
     CHECK_INT(epg_ratelimit_deadline(&rl), EPG_NO_DEADLINE);
     /* The window has slid past the first events: room again. */
     CHECK_INT(epg_ratelimit_allow(&rl, 61060), 1);
@@ -137,6 +138,30 @@ static void sliding_window_never_exceeds_limit(void)
             j++;
         CHECK(i - j + 1 <= 10);
     }
+    epg_ratelimit_free(&rl);
+}
+
+/* Lifted (0) during an episode: the episode is due at once and reports the
+ * limit it was counted against.  Raised or lowered, it runs its minute. */
+static void lifting_the_limit_ends_the_episode(void)
+{
+    epg_ratelimit rl;
+    uint32_t n, secs, lim;
+
+    epg_ratelimit_init(&rl);
+    CHECK_INT(epg_ratelimit_set_limit(&rl, 2), 0);
+    CHECK_INT(epg_ratelimit_allow(&rl, 1000), 1);
+    CHECK_INT(epg_ratelimit_allow(&rl, 1000), 1);
+    CHECK_INT(epg_ratelimit_allow(&rl, 1000), 0);
+    CHECK_INT(epg_ratelimit_set_limit(&rl, 5), 0);
+    CHECK_INT(epg_ratelimit_deadline(&rl), 61000);
+    CHECK_INT(epg_ratelimit_set_limit(&rl, 0), 0);
+    CHECK_INT(epg_ratelimit_deadline(&rl), 1000);
+    CHECK_INT(epg_ratelimit_end_episode(&rl, 4000, &n, &secs, &lim), 1);
+    CHECK_INT(n, 1);
+    CHECK_INT(secs, 3);
+    CHECK_INT(lim, 2);
+    CHECK_INT(epg_ratelimit_deadline(&rl), EPG_NO_DEADLINE);
     epg_ratelimit_free(&rl);
 }
 
@@ -182,6 +207,7 @@ int main(void)
     RUN(limit_allows_then_suppresses);
     RUN(sliding_window_never_exceeds_limit);
     RUN(zero_means_no_limit);
+    RUN(lifting_the_limit_ends_the_episode);
     RUN(limit_change_keeps_history);
     return tt_summary("test_timing");
 }
