@@ -13,7 +13,9 @@ the verdict of `exchportguard check --json` at that moment:
     unreadable value;
   * those that involve values under a key denied from before the burst to
     its end kept the state they had at the last comparison, unless the
-    readable value of a conflict left the port;
+    readable value of a conflict left the port (if it left and came back
+    within the burst, the service may have seen it leave, or not: both
+    states are right then, left_port);
   * the keys reported missing (1310 not followed by 1311) are the keys
     check finds missing;
   * the last word on "no port conflicts" (1103 after the last 1100) holds
@@ -182,6 +184,30 @@ class Generator:
         return lines
 
 
+def left_port(path, port, lines):
+    """Whether a step of the burst may have taken the value at path off
+    port (written otherwise, deleted, its key or an ancestor deleted, its
+    key denied).  A conflict whose other value stays unreadable all burst
+    long is over once the service sees this one leave its port, and stays
+    over when it comes back (the service raises nothing from a value it
+    cannot read); whether the service saw it leave depends on when it
+    looked (coalescing, scheduling), so when it came back by the burst's
+    end both states are right."""
+    key, name = path[len(HKLM_SERVICES) + 1:].rsplit("\\", 1)
+    for line in lines:
+        f = line.split("\t")
+        verb, target = f[0], f[1][len(SVC):]
+        if verb in ("put", "tryput", "delete") and target == key and f[2] == name:
+            if verb == "delete" or f[3] != "4" or f[5] != dword(port):
+                return True
+        elif verb in ("deletetree", "deletekey") and (key == target or
+                                                      key.startswith(target + "\\")):
+            return True
+        elif verb in ("deny", "denyread") and target == key:
+            return True
+    return False
+
+
 def live_check(pfx, exe):
     """check --json on the live registry (run again if Wine failed to run
     it: Host.run_again_if_silent).  A run that still gives no report, a
@@ -288,6 +314,47 @@ def differential(pfx, exe, linux, live, found, unknown, burst):
     return diffs
 
 
+def kept_mismatches(js, found, unknown, prev_found, stable, lines):
+    """The findings under keys unreadable all burst long (stable) that did
+    not keep their last compared state, and how many were checked."""
+    port_of = {v["path"]: v["port"] for v in js["values"] if v["status"] == "ok"}
+    wrong, checked = [], 0
+    for f in prev_found | found:
+        paths = [p for p in f[1:] if isinstance(p, str)]
+        hidden = [p for p in paths if p in unknown]
+        if not hidden or not all(p.rsplit("\\", 1)[0] in stable for p in hidden):
+            continue
+        should = f in prev_found
+        checked += 1
+        if f[0] == "conflict" and len(hidden) == 1:
+            other = paths[0] if hidden[0] == paths[1] else paths[1]
+            back = port_of.get(other) == f[1]
+            if should and back and left_port(other, f[1], lines):
+                continue    # seen leaving, or not: either is right
+            should = should and back
+        if (f in found) != should:
+            wrong.append(f)
+    return wrong, checked
+
+
+def late_or_lost(pfx, exe, log, limit=10.0):
+    """After a mismatch (which stands): whether the service's reported state
+    comes right on its own within `limit` seconds (late: it was still
+    working when the quiet period ended) or not (lost: it missed a change).
+    Compares what the first comparison compares apart from the kept
+    findings, whose rule needs the previous burst."""
+    t0 = time.time()
+    while time.time() - t0 < limit:
+        time.sleep(0.5)
+        js = live_check(pfx, exe)
+        found, missing, _ = reported(log.events())
+        want, want_missing, _, unknown = verdict(js)
+        if ({f for f in found if not involves(f, unknown)} ==
+                {f for f in want if not involves(f, unknown)} and missing == want_missing):
+            return "it came right on its own after %.1f s (late, not lost)" % (time.time() - t0)
+    return "it was still wrong %.0f s later (lost, not late)" % limit
+
+
 def run_seed(seed, work, flood_count):
     """One seed's run in its own prefix; returns (mismatches, bursts,
     differential bursts, findings checked as kept)."""
@@ -341,6 +408,7 @@ def run_seed(seed, work, flood_count):
             stable = {p for p, k in rel.items()
                       if k not in allowed and
                       not any(k == g or k.startswith(g + "\\") for g in gone)}
+            log_from = os.path.getsize(log.path)
             pfx.script(regtool, lines, "burst%d.txt" % burst)
             settle(log, quiet=0.8, timeout=30 if burst not in floods else FLOOD_WAIT,
                    expect_quiet=burst not in floods)
@@ -354,6 +422,11 @@ def run_seed(seed, work, flood_count):
                 ok = cmp_found == cmp_want and missing == want_missing
                 if not unknown:
                     ok = ok and all_clear == (not conflicts)
+                # A flood episode may hold back the transitions of kept
+                # findings as well: they are waited for like the others.
+                kept_wrong, kept_n = kept_mismatches(js, found, unknown, prev_found,
+                                                     stable, lines)
+                ok = ok and not kept_wrong
                 if ok or time.time() >= deadline:
                     break
                 time.sleep(1.0)     # a flood episode still holds transitions
@@ -374,21 +447,7 @@ def run_seed(seed, work, flood_count):
                 prev_found, prev_unreadable_keys = set(), set()
                 owed_bursts += 1
                 continue
-            port_of = {v["path"]: v["port"] for v in js["values"] if v["status"] == "ok"}
-            kept_wrong = []
-            for f in prev_found | found:
-                paths = [p for p in f[1:] if isinstance(p, str)]
-                hidden = [p for p in paths if p in unknown]
-                if not hidden or not all(p.rsplit("\\", 1)[0] in stable for p in hidden):
-                    continue
-                should = f in prev_found
-                if f[0] == "conflict" and len(hidden) == 1:
-                    other = paths[0] if hidden[0] == paths[1] else paths[1]
-                    should = should and port_of.get(other) == f[1]
-                kept_checked += 1
-                if (f in found) != should:
-                    kept_wrong.append(f)
-            ok = ok and not kept_wrong
+            kept_checked += kept_n
             diffs = []
             if done <= args.differential_steps:
                 diffs = differential(pfx, exe, linux, js, found, unknown, burst)
@@ -411,6 +470,9 @@ def run_seed(seed, work, flood_count):
                 for d in diffs:
                     print("    differential: %s" % d)
                 print("    steps:\n      %s" % "\n      ".join(lines), flush=True)
+                print("    the service's trace of this burst: bytes %d-%d of %s; %s"
+                      % (log_from, os.path.getsize(log.path), log.path,
+                         late_or_lost(pfx, exe, log)), flush=True)
         check(pfx.service_state() == "RUNNING", "seed %d: still running" % seed)
         if args.perturb:
             check_perturbed(log.path, seed)

@@ -34,8 +34,12 @@ NTDS = HKLM_SERVICES + r"\NTDS\Parameters"
 NETLOGON = HKLM_SERVICES + r"\Netlogon\Parameters"
 NTFRS = HKLM_SERVICES + r"\NtFrs\Parameters"
 # ReportEventW's trace (the events), and OutputDebugString's lines (channel
-# debugstr, class warn: the perturbed build says its seed there).
-EVENTLOG_DEBUG = "fixme-all,fixme+advapi,+eventlog,warn+debugstr"
+# debugstr, class warn: the perturbed build says its seed there).  For a
+# diagnosis, EPG_WINEDEBUG_EXTRA adds channels to every session, e.g.
+# ",+timestamp" (each line then starts with Wine's milliseconds, which the
+# parsers below skip) to time what the service did in a failing burst.
+EVENTLOG_DEBUG = ("fixme-all,fixme+advapi,+eventlog,warn+debugstr" +
+                  os.environ.get("EPG_WINEDEBUG_EXTRA", ""))
 # The watched values as (key under Services, value name), catalogue order
 # (common/check/catalogue.c).
 VALUES = [
@@ -563,10 +567,10 @@ class Event:
                                   (self.text or "")[:200])
 
 
-_FIXME = re.compile(r"^([0-9a-f]+):fixme:advapi:ReportEventW \(([0-9A-Fa-f]+),"
+_FIXME = re.compile(r"^(?:\d+\.\d+:)?([0-9a-f]+):fixme:advapi:ReportEventW \(([0-9A-Fa-f]+),"
                     r"0x([0-9a-f]+),0x([0-9a-f]+),0x([0-9a-f]+),[0-9A-Fa-f]+,"
                     r"0x([0-9a-f]+),")
-_STRING = re.compile(r'^([0-9a-f]+):(?:err|warn|trace):eventlog:ReportEventW '
+_STRING = re.compile(r'^(?:\d+\.\d+:)?([0-9a-f]+):(?:err|warn|trace):eventlog:ReportEventW '
                      r'L"(.*)"(\.\.\.)?$')
 
 
