@@ -325,9 +325,21 @@ static int chain_alive(const watch_slot *s)
     return 1;
 }
 
-/* A service key appeared or went: every chain is looked at again, but only
- * a key whose chain changed counts as changed.  Another service installed
- * must not cost a re-read of everything (and a netsh run). */
+/* A service key appeared or went: every chain is looked at again, and a
+ * key whose chain no longer stands whole is resolved and read again.  A
+ * WATCHED chain still standing is left alone: another service installed
+ * must not cost a re-read of everything (and a netsh run).
+ *
+ * Every resolved key is read again, even when its state did not change:
+ * resolving resets the slot's events, and a signal among them may be the
+ * only word of a change since the key was last read.  The read follows the
+ * resolve, and goes by path when the chain is not WATCHED, so a key the
+ * watcher found MISSING may have been read present (created just after);
+ * MISSING again now says nothing about what was reported.  Keeping only
+ * the keys whose state changed dropped exactly that signal: the key's
+ * creation, then its deletion, both behind the reset, and the service
+ * reported a deleted key present for good (docs/monitor.md, "Stale bursts
+ * in main's order: the cause"). */
 static uint32_t root_fired(watcher *w)
 {
     uint32_t changed = 0;
@@ -338,12 +350,10 @@ static uint32_t root_fired(watcher *w)
         SetEvent(w->root_event);    /* try again at the next pass */
     for (k = 0; k < w->count; k++) {
         watch_slot *s = &w->slots[k];
-        watch_state before = s->state;
         if (chain_alive(s))
             continue;
         resolve(w, s);
-        if (s->state != before || s->state == WATCH_WATCHED)
-            changed |= 1u << k;
+        changed |= 1u << k;
     }
     return changed;
 }

@@ -1,4 +1,6 @@
-/* The watcher's window between a key's refused open and its parent's
+/* The watcher's races, each made to happen every time.
+ *
+ * The window between a key's refused open and its parent's
  * widened watch (service/engine/watcher.c, key_changed_while_widening; the
  * root cause of the full oracle's stale burst, seed 998902631 burst 71).
  * A DACL repaired, or the key deleted, inside that window is signalled to
@@ -12,6 +14,8 @@
  *   - the DACL is repaired: the key ends WATCHED, readable through its
  *     handle;
  *   - the key is deleted: it ends MISSING, not FAILED with its last error.
+ * And a key's change behind a root signal (test_root_signal_keeps_a_
+ * pending_change).
  * Runs under Wine with the unit tests, in the shared unit prefix: it creates
  * MSExchangeIS\ParametersSystem there and removes what it created. */
 #include <windows.h>
@@ -166,6 +170,51 @@ static void test_delete_inside_window_is_seen(void)
     CHECK_INT(readable, 0);
 }
 
+/* A change behind a root signal (docs/monitor.md, "Stale bursts in main's
+ * order: the cause").  The key is MISSING; it is created (its parent's
+ * watch fires: the engine's read, by path, would now find it present),
+ * deleted again, and a service key comes and goes (the root fires).  The
+ * root is served first (the lowest index): re-resolving the key finds it
+ * MISSING as before and resets its parent's signal.  The key must still be
+ * handed back to be read again, or the service keeps the present key it
+ * read last. */
+static void test_root_signal_keeps_a_pending_change(void)
+{
+    watcher *w = calloc(1, sizeof *w);
+    HANDLE handles[MAXIMUM_WAIT_OBJECTS];
+    size_t k = key_index(), n;
+    uint32_t keys;
+    HKEY probe;
+
+    CHECK(w != NULL);
+    CHECK(k != (size_t)-1);
+    if (!w || k == (size_t)-1) {
+        free(w);
+        return;
+    }
+    remove_key();
+    CHECK_INT(watcher_init(w), 0);
+    watcher_arm_all(w);
+    CHECK_INT(w->slots[k].state, WATCH_MISSING);
+    create_key();
+    remove_key();
+    CHECK_INT(RegCreateKeyExW(HKEY_LOCAL_MACHINE, SERVICES L"\\EpgWatcherProbe", 0, NULL, 0,
+                              KEY_READ | KEY_WOW64_64KEY, NULL, &probe, NULL), ERROR_SUCCESS);
+    RegCloseKey(probe);
+    CHECK_INT(RegDeleteKeyExW(HKEY_LOCAL_MACHINE, SERVICES L"\\EpgWatcherProbe",
+                              KEY_WOW64_64KEY, 0), ERROR_SUCCESS);
+    n = watcher_handles(w, handles, MAXIMUM_WAIT_OBJECTS);
+    CHECK(n > 1);
+    /* Both the root and the key's parent watch are signalled. */
+    CHECK_INT(WaitForSingleObject(handles[0], 0), WAIT_OBJECT_0);
+    CHECK_INT(WaitForSingleObject(w->slots[k].event[0], 0), WAIT_OBJECT_0);
+    keys = watcher_service(w, handles, n, 0);
+    CHECK_INT(w->slots[k].state, WATCH_MISSING);
+    CHECK((keys >> k) & 1u);
+    watcher_free(w);
+    free(w);
+}
+
 int main(void)
 {
     HKEY parent;
@@ -178,6 +227,7 @@ int main(void)
     RUN(test_refused_key_stays_failed);
     RUN(test_repair_inside_window_is_seen);
     RUN(test_delete_inside_window_is_seen);
+    RUN(test_root_signal_keeps_a_pending_change);
     if (disposition == REG_CREATED_NEW_KEY)
         (void)RegDeleteKeyExW(HKEY_LOCAL_MACHINE, PARENT, KEY_WOW64_64KEY, 0);
     return tt_summary("test_watcher");

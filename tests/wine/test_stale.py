@@ -20,7 +20,20 @@ runs one variant in a single regtool process, as fast as Wine runs it:
            ends) and 0 to 400 us later back to 6001: the second write lands
            at every point of the service's reset, re-arm, read and check
            after the first (an engine that read before re-arming without
-           reading again afterwards lost it in most repetitions).
+           reading again afterwards lost it in most repetitions);
+  behind   (every third repetition) the System Attendant's key written
+           and the key deleted, then CheckDynamicRange 0 to 1 (the next
+           check runs netsh), 0 to 2 ms later the key created again with
+           TCP/IP Port 6001, 5 ms later deleted again and a service key
+           created and deleted beside MSExchangeIS (a signal on
+           ...\Services): a service that found the key missing, then read
+           it present (its read follows its look, by path), must read it
+           again after the root signal, whose re-resolve finds it missing
+           as before and resets the parent's pending signal
+           (docs/monitor.md, "Stale bursts in main's order: the cause").
+           The window is a few perturbed value reads wide: before the fix
+           the perturbed service missed one such repetition in 20 to 80;
+           tests/shell/test_watcher.c makes the race every time.
 
 ("poke" is a subkey created and deleted beside the key: Wine signals no ACL
 change, docs/wine.md item 15, so this is the change after which the
@@ -40,7 +53,8 @@ until that retry.  From another process the race falls in that window
 only now and then, so tests/shell/test_watcher.c acts inside it every time
 through the watcher's test seam (it kills the mutant that drops the second
 look; this test does not reliably).  --reps sets the count (500 in
-scripts/test.sh, 1,000 in the bench); every miss is printed with its steps.
+scripts/test.sh, 200 more perturbed, 1,000 of each in the bench); --only
+repeats one variant; every miss is printed with its steps.
 """
 import os
 import random
@@ -55,6 +69,8 @@ from winetest import (arg_parser, HKLM_SERVICES, OWN, SA, Prefix, check,  # noqa
 
 ap = arg_parser()
 ap.add_argument("--reps", type=int, default=500)
+ap.add_argument("--only", choices=("churn", "write", "delete", "denied", "rewrite", "behind"),
+                help="repeat this variant alone (to study one race)")
 ap.add_argument("--seed", type=int, default=None)
 ap.add_argument("--perturb", action="store_true",
                 help="the schedule-perturbed build (win64-perturb): the service "
@@ -80,11 +96,28 @@ SA_NSPI = path(r"MSExchangeSA\Parameters", "TCP/IP NSPI Port")
 DECOY = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
 CONFLICT = ("conflict", 6001, SA_NSPI, IS_TCP)
 REACTION = 3.0
-VARIANTS = ("churn", "write", "delete", "denied", "rewrite")
+ROOT_PROBE = SVC + "ExchPortGuardStaleProbe"
+# Written again unchanged: the System Attendant's key is read first, before
+# MSExchangeIS's (catalogue order), which widens the gap between the
+# watcher's look at the deleted key and the read that follows it.
+SA_NSPI_6001 = "put\t%sMSExchangeSA\\Parameters\tTCP/IP NSPI Port\t4\thex\t%s" % (
+    SVC, struct.pack("<I", 6001).hex())
+VARIANTS = ("churn", "write", "delete", "denied", "rewrite", "behind")
+# Every third repetition is "behind": its race falls in a window a few
+# perturbed value reads wide, in about one such repetition in 20 to 80.
+ORDER = ("churn", "write", "behind", "delete", "denied", "behind", "rewrite", "churn",
+         "behind", "write", "delete", "behind", "denied", "rewrite", "behind")
 
 
 def put_dword(port):
     return "put\t%s\tTCP/IP Port\t4\thex\t%s" % (KEY, struct.pack("<I", port).hex())
+
+
+def cdr(on):
+    """CheckDynamicRange: 1 after 0 makes the service's next check run netsh,
+    a pause of about 100 ms under Wine between its read and its next wait."""
+    return "put\t%sExchPortGuard\\Parameters\tCheckDynamicRange\t4\thex\t%s" % (
+        SVC, struct.pack("<I", on).hex())
 
 
 def poke():
@@ -99,6 +132,16 @@ def repetition(variant):
     """The steps of one repetition and the state it leaves: the findings
     about the key that must stand, and whether the key is missing."""
     lines = ["allow\t" + KEY, "createkey\t" + KEY, put_dword(6001)]
+    if variant == "behind":
+        # netsh (CheckDynamicRange 0, then 1) gives the second deletion and
+        # the root signal time to land while the service is busy after its
+        # read; the key written at 0-2 ms lands now and then between the
+        # service's look and its read.
+        lines += ([cdr(0), "sleep\t60", SA_NSPI_6001, "deletetree\t" + KEY, cdr(1),
+                   "spin\t%d" % rnd.randrange(0, 2000), "createkey\t" + KEY, put_dword(6001),
+                   "sleep\t5", "deletetree\t" + KEY, "createkey\t" + ROOT_PROBE,
+                   "deletekey\t" + ROOT_PROBE, cdr(0)])
+        return lines, set(), True
     if variant == "rewrite":
         # Past the coalescing window (20 ms) and the one after it, so the
         # first write is checked at once.
@@ -142,7 +185,7 @@ try:
     misses, waited, counts = [], [], {v: 0 for v in VARIANTS}
     t0 = time.time()
     for rep in range(args.reps):
-        variant = VARIANTS[rep % len(VARIANTS)]
+        variant = args.only or ORDER[rep % len(ORDER)]
         counts[variant] += 1
         lines, want, want_missing = repetition(variant)
         pfx.script(REGTOOL, lines, "rep.txt")
