@@ -12,7 +12,7 @@
 # (tests/wine/test_oracle.py, common/perturb.h; scripts/test.sh runs two
 # fixed seeds of 500 and one perturbed of 500), the stale regression test
 # at 1,000 repetitions, perturbed and not (tests/wine/test_stale.py;
-# scripts/test.sh runs 500, and 200 perturbed) and the mutation
+# scripts/test.sh runs 500, and 450 perturbed) and the mutation
 # score (scripts/mutants.sh), which take many minutes and so stay out of
 # scripts/test.sh and CI.
 # The export reader's benchmarks (scripts/bench_export.py) run natively

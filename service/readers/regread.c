@@ -129,6 +129,11 @@ static void read_keys(HKEY root, REGSAM view, epg_snapshot *s, uint32_t keys,
             key = open[k];
             rc = ERROR_SUCCESS;
         } else {
+            /* A key the watcher could not hold open (MISSING, FAILED) is
+             * opened by path: later than the watcher's look, and may be
+             * found otherwise (docs/monitor.md, "Stale bursts in main's
+             * order: the cause"). */
+            EPG_PERTURB_POINT("regread.open");
             path = regread_key_path(k);
             rc = path ? regread_open(root, path, KEY_QUERY_VALUE | view, &key)
                       : ERROR_NOT_ENOUGH_MEMORY;
