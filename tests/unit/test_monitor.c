@@ -679,6 +679,18 @@ static void held_back_raise_keeps_first_seen(void)
     world_free(&w);
 }
 
+/* Limit 1: the 1103 written at 1000 takes the place, and the conflict seen
+ * at 1010 is owed, which opens a suppression episode until 61010. */
+static void conflict_owed(world *w, rec *r)
+{
+    world_init(w, r, 0);
+    td_dword(&w->snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 1);
+    world_check(w);
+    conflict(w->snap);
+    w->now = 1010;
+    world_check(w);
+}
+
 /* Room comes back in the window before the episode ends: still nothing is
  * written before the 1400 that summarises the episode. */
 static void nothing_overtakes_the_1400(void)
@@ -686,12 +698,7 @@ static void nothing_overtakes_the_1400(void)
     static rec r;
     world w;
 
-    world_init(&w, &r, 0);
-    td_dword(&w.snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 1);
-    world_check(&w);                    /* 1103 at 1000 */
-    conflict(w.snap);
-    w.now = 1010;
-    world_check(&w);                    /* 1100 owed: episode until 61010 */
+    conflict_owed(&w, &r);
     world_run_to(&w, 61005);            /* the 1103 left the window at 61000 */
     td_sz(&w.snap->values[td_value("ab-rpctcpport")], "x");
     world_check(&w);                    /* 1200 due, room in the window */
@@ -712,12 +719,7 @@ static void lifting_the_limit_ends_the_episode_at_once(void)
     world w;
     long i;
 
-    world_init(&w, &r, 0);
-    td_dword(&w.snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 1);
-    world_check(&w);                    /* 1103 at 1000 */
-    conflict(w.snap);
-    w.now = 1010;
-    world_check(&w);                    /* 1100 owed: episode until 61010 */
+    conflict_owed(&w, &r);
     w.now = 3000;
     td_dword(&w.snap->settings[EPG_SET_MAX_EVENTS_PER_MINUTE], 0);
     world_check(&w);

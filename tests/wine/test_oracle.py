@@ -337,20 +337,32 @@ def kept_mismatches(js, found, unknown, prev_found, stable, lines):
     return wrong, checked
 
 
+def compare(log, js):
+    """The service's reported state (its events so far) against check's
+    verdict js, apart from the kept findings: (ok, found, missing,
+    all_clear, the findings and check's findings that involve no unreadable
+    value, check's missing keys, check's conflicts, the unreadable values)."""
+    found, missing, all_clear = reported(log.events())
+    want, want_missing, conflicts, unknown = verdict(js)
+    cmp_found = {f for f in found if not involves(f, unknown)}
+    cmp_want = {f for f in want if not involves(f, unknown)}
+    ok = cmp_found == cmp_want and missing == want_missing
+    if not unknown:
+        ok = ok and all_clear == (not conflicts)
+    return (ok, found, missing, all_clear, cmp_found, cmp_want, want_missing, conflicts,
+            unknown)
+
+
 def late_or_lost(pfx, exe, log, limit=10.0):
     """After a mismatch (which stands): whether the service's reported state
     comes right on its own within `limit` seconds (late: it was still
     working when the quiet period ended) or not (lost: it missed a change).
-    Compares what the first comparison compares apart from the kept
-    findings, whose rule needs the previous burst."""
+    Compares what every comparison compares apart from the kept findings,
+    whose rule needs the previous burst."""
     t0 = time.time()
     while time.time() - t0 < limit:
         time.sleep(0.5)
-        js = live_check(pfx, exe)
-        found, missing, _ = reported(log.events())
-        want, want_missing, _, unknown = verdict(js)
-        if ({f for f in found if not involves(f, unknown)} ==
-                {f for f in want if not involves(f, unknown)} and missing == want_missing):
+        if compare(log, live_check(pfx, exe))[0]:
             return "it came right on its own after %.1f s (late, not lost)" % (time.time() - t0)
     return "it was still wrong %.0f s later (lost, not late)" % limit
 
@@ -415,13 +427,8 @@ def run_seed(seed, work, flood_count):
             deadline = time.time() + (FLOOD_WAIT if burst in floods else 0)
             while True:
                 js = live_check(pfx, exe)
-                found, missing, all_clear = reported(log.events())
-                want, want_missing, conflicts, unknown = verdict(js)
-                cmp_found = {f for f in found if not involves(f, unknown)}
-                cmp_want = {f for f in want if not involves(f, unknown)}
-                ok = cmp_found == cmp_want and missing == want_missing
-                if not unknown:
-                    ok = ok and all_clear == (not conflicts)
+                (ok, found, missing, all_clear, cmp_found, cmp_want, want_missing,
+                 conflicts, unknown) = compare(log, js)
                 # A flood episode may hold back the transitions of kept
                 # findings as well: they are waited for like the others.
                 kept_wrong, kept_n = kept_mismatches(js, found, unknown, prev_found,

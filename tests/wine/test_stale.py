@@ -67,9 +67,10 @@ from oracle_state import reported  # noqa: E402
 from winetest import (arg_parser, HKLM_SERVICES, OWN, SA, Prefix, check,  # noqa: E402
                       check_perturbed, finish, path, perturb_service, require, settle)
 
+VARIANTS = ("churn", "write", "delete", "denied", "rewrite", "behind")
 ap = arg_parser()
 ap.add_argument("--reps", type=int, default=500)
-ap.add_argument("--only", choices=("churn", "write", "delete", "denied", "rewrite", "behind"),
+ap.add_argument("--only", choices=VARIANTS,
                 help="repeat this variant alone (to study one race)")
 ap.add_argument("--seed", type=int, default=None)
 ap.add_argument("--perturb", action="store_true",
@@ -97,27 +98,26 @@ DECOY = HKLM_SERVICES + r"\MSExchangeSRS\Parameters"
 CONFLICT = ("conflict", 6001, SA_NSPI, IS_TCP)
 REACTION = 3.0
 ROOT_PROBE = SVC + "ExchPortGuardStaleProbe"
-# Written again unchanged: the System Attendant's key is read first, before
-# MSExchangeIS's (catalogue order), which widens the gap between the
-# watcher's look at the deleted key and the read that follows it.
-SA_NSPI_6001 = "put\t%sMSExchangeSA\\Parameters\tTCP/IP NSPI Port\t4\thex\t%s" % (
-    SVC, struct.pack("<I", 6001).hex())
-VARIANTS = ("churn", "write", "delete", "denied", "rewrite", "behind")
 # Every third repetition is "behind": its race falls in a window a few
 # perturbed reads wide, in about one such repetition in 25.
 ORDER = ("churn", "write", "behind", "delete", "denied", "behind", "rewrite", "churn",
          "behind", "write", "delete", "behind", "denied", "rewrite", "behind")
 
 
-def put_dword(port):
-    return "put\t%s\tTCP/IP Port\t4\thex\t%s" % (KEY, struct.pack("<I", port).hex())
+def put_dword(value, key=KEY, name="TCP/IP Port"):
+    return "put\t%s\t%s\t4\thex\t%s" % (key, name, struct.pack("<I", value).hex())
 
 
 def cdr(on):
     """CheckDynamicRange: 1 after 0 makes the service's next check run netsh,
     a pause of about 100 ms under Wine between its read and its next wait."""
-    return "put\t%sExchPortGuard\\Parameters\tCheckDynamicRange\t4\thex\t%s" % (
-        SVC, struct.pack("<I", on).hex())
+    return put_dword(on, SVC + r"ExchPortGuard\Parameters", "CheckDynamicRange")
+
+
+# Written again unchanged: the System Attendant's key is read first, before
+# MSExchangeIS's (catalogue order), which widens the gap between the
+# watcher's look at the deleted key and the read that follows it.
+SA_NSPI_6001 = put_dword(6001, SVC + r"MSExchangeSA\Parameters", "TCP/IP NSPI Port")
 
 
 def poke():
