@@ -90,3 +90,24 @@ size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX]
     }
     return n;
 }
+
+uint32_t epg_snapshot_keys_differ(const epg_snapshot *a, const epg_snapshot *b, uint32_t keys)
+{
+    const epg_reading *ra, *rb;
+    const char *name;
+    uint32_t differ = 0;
+    size_t i, k, kb;
+
+    for (k = 0; k < EPG_MAX_KEYS; k++)
+        if ((keys & (1u << k)) &&
+            (a->keys[k].state != b->keys[k].state || a->keys[k].error != b->keys[k].error))
+            differ |= 1u << k;
+    /* Both snapshots have the same plan: item i is the same value in each. */
+    for (i = 0; epg_snapshot_item(a, i, &k, &name, &ra) == 0 &&
+                epg_snapshot_item(b, i, &kb, &name, &rb) == 0; i++)
+        if ((keys & (1u << k)) &&
+            (!epg_reading_same(ra, rb) ||
+             (ra->presence == EPG_UNREADABLE && ra->error != rb->error)))
+            differ |= 1u << k;
+    return differ;
+}

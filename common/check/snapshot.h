@@ -77,4 +77,12 @@ size_t epg_snapshot_plan(epg_snapshot *s, epg_read_item items[EPG_READ_PLAN_MAX]
 int epg_snapshot_item(const epg_snapshot *s, size_t i, size_t *key, const char **name,
                       const epg_reading **reading);
 
+/* The keys of the mask whose state or any value reads differently in a than
+ * in b: the key's state or error, a value's presence, type, size, bytes, or
+ * the error that made it unreadable.  The service reads a key whose own
+ * watch fired before re-arming that watch, then once more after: a key that
+ * reads the same both times needs no second check (service/engine/engine.c,
+ * docs/monitor.md "The faster order"). */
+uint32_t epg_snapshot_keys_differ(const epg_snapshot *a, const epg_snapshot *b, uint32_t keys);
+
 #endif

@@ -47,7 +47,10 @@
  * thread is cancelled when that thread exits.  The events are manual-reset
  * and are reset before re-arming, and the caller re-reads the registry
  * after re-arming: a change between the signal and the re-arm is then seen
- * by the read, so no change is ever missed. */
+ * by the read, so no change is ever missed.  (The engine may read a key
+ * whose own watch fired before re-arming it, to report sooner; it then
+ * reads the key once more after the re-arm, so the rule still holds:
+ * service/engine/engine.c, docs/monitor.md "The faster order".) */
 #ifndef EPG_WATCHER_H
 #define EPG_WATCHER_H
 
@@ -85,6 +88,9 @@ typedef struct watcher {
     watch_slot slots[EPG_MAX_KEYS];
     size_t count;
     uint64_t resolves;      /* how often keys were (re)opened, for tests */
+    /* Of the last watcher_service: the keys whose own watch was re-armed,
+     * and the keys whose chain was resolved (their handles re-opened). */
+    uint32_t rearmed, reopened;
 } watcher;
 
 /* Opens ...\Services and creates the events.  Returns 0 or the Win32
@@ -100,6 +106,14 @@ size_t watcher_handles(const watcher *w, HANDLE *out, size_t max);
  * re-resolving the chain when a level above the key changed.  Returns a
  * bit per key to read again. */
 uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fired);
+/* The bit of the key whose own watch (its values changed) h is, when that
+ * key can be read through the handle watcher_keys gives; else 0. */
+uint32_t watcher_own_watch(const watcher *w, HANDLE h);
+/* Of the keys the last watcher_service returned, those whose own watch was
+ * re-armed and whose chain was not resolved: a handle to the key taken
+ * before that call still reads the same key, and every write after the
+ * re-arm signals it again. */
+uint32_t watcher_rearmed_only(const watcher *w);
 /* Re-resolves the keys of the mask that are not WATCHED (the monitor's
  * back-off retry). */
 void watcher_retry(watcher *w, uint32_t keys);

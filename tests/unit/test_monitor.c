@@ -838,8 +838,60 @@ static void listeners_when_quiet(void)
     world_free(&w);
 }
 
+/* What the engine's second read compares (service/engine/engine.c reads a
+ * key whose own watch fired before re-arming that watch, then once more):
+ * every kind of difference in a key's values or state is found, for that
+ * key alone, and nothing else counts as one. */
+static void keys_differ_finds_every_difference(void)
+{
+    epg_snapshot a, b;
+    size_t is = td_value("is-tcpip-port"), sa = td_value("sa-tcpip-port");
+    size_t settings = epg_key_of_role(EPG_KEY_SETTINGS);
+    uint32_t is_bit = 1u << epg_value_key(is), sa_bit = 1u << epg_value_key(sa);
+    uint32_t both = is_bit | sa_bit, port = 6001, other = 6002;
+
+    epg_snapshot_init(&a);
+    epg_snapshot_init(&b);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), 0);
+    epg_reading_set(&a.values[is], EPG_REG_DWORD, &port, 4);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), is_bit);      /* present vs absent */
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, sa_bit), 0);         /* other keys only */
+    epg_reading_set(&b.values[is], EPG_REG_DWORD, &port, 4);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), 0);
+    epg_reading_set(&b.values[is], EPG_REG_DWORD, &other, 4);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), is_bit);      /* bytes */
+    epg_reading_set(&b.values[is], EPG_REG_BINARY, &port, 4);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), is_bit);      /* type */
+    epg_reading_set(&b.values[is], EPG_REG_DWORD, &port, 2);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), is_bit);      /* size */
+    epg_reading_set(&b.values[is], EPG_REG_DWORD, &port, 4);
+    b.values[is].full_size = 70000;
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), is_bit);      /* too large to read */
+    epg_reading_set(&b.values[is], EPG_REG_DWORD, &port, 4);
+    epg_reading_set_error(&a.values[sa], 5, "Access is denied.");
+    epg_reading_set_error(&b.values[sa], 5, NULL);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), 0);           /* the same error */
+    epg_reading_set_error(&b.values[sa], 6, NULL);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), sa_bit);      /* another error */
+    epg_reading_set_error(&b.values[sa], 5, NULL);
+    epg_key_status_set(&b.keys[epg_value_key(is)], EPG_KEY_MISSING, 0, NULL);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), is_bit);      /* the key's state */
+    epg_key_status_set(&b.keys[epg_value_key(is)], EPG_KEY_ERROR, 5, NULL);
+    epg_key_status_set(&a.keys[epg_value_key(is)], EPG_KEY_ERROR, 6, NULL);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), is_bit);      /* the key's error */
+    epg_key_status_set(&a.keys[epg_value_key(is)], EPG_KEY_PRESENT, 0, NULL);
+    epg_key_status_set(&b.keys[epg_value_key(is)], EPG_KEY_PRESENT, 0, NULL);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), 0);
+    epg_reading_set(&b.settings[0], EPG_REG_DWORD, &port, 4);       /* a setting */
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, both), 0);
+    CHECK_INT(epg_snapshot_keys_differ(&a, &b, 1u << settings), 1u << settings);
+    epg_snapshot_free(&a);
+    epg_snapshot_free(&b);
+}
+
 int main(void)
 {
+    RUN(keys_differ_finds_every_difference);
     RUN(every_raise_and_clear);
     RUN(start_stop_reminder_and_suppressed);
     RUN(start_order);
