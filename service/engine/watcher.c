@@ -246,9 +246,14 @@ static void resolve(watcher *w, watch_slot *s)
         s->state = WATCH_MISSING;   /* what the loop's end leaves, unless refused */
         s->error = 0;
         for (i = 0; i < s->depth; i++) {
-            REGSAM access = KEY_NOTIFY | (is_key_level(s, i) ? KEY_QUERY_VALUE : 0);
+            /* KEY_QUERY_VALUE on every level, not only the key's: the
+             * engine reads the key through its handle, and chain_alive
+             * asks RegQueryInfoKeyW of every level, which Windows
+             * documents to need it (Wine asks no access for it, so
+             * KEY_NOTIFY alone passed here and failed there:
+             * docs/windows-fidelity.md, the strict build's info_access). */
             EPG_PERTURB_POINT("watcher.resolve.open");
-            rc = open_level(s, i, access, &s->level[i]);
+            rc = open_level(s, i, KEY_NOTIFY | KEY_QUERY_VALUE, &s->level[i]);
             if (rc == ERROR_SUCCESS) {
                 rc = arm_level(s, i);
                 if (rc != ERROR_SUCCESS) {
@@ -312,7 +317,10 @@ size_t watcher_handles(const watcher *w, HANDLE *out, size_t max)
 
 /* Whether a WATCHED chain still stands: every level's handle still names a
  * live key.  A handle to a deleted key fails every query with
- * ERROR_KEY_DELETED (RegQueryInfoKeyW), on Windows and Wine alike. */
+ * ERROR_KEY_DELETED (RegQueryInfoKeyW), on Windows and Wine alike; the
+ * call needs KEY_QUERY_VALUE on Windows, which resolve() asks for on every
+ * level (without it every chain would count as broken: still correct, but
+ * every root signal would re-read every key). */
 static int chain_alive(const watch_slot *s)
 {
     size_t i;

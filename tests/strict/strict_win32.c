@@ -18,6 +18,7 @@
  *   [REGQRY]  RegQueryValueExW function (winreg.h)
  *   [REGENUM] RegEnumValueW function (winreg.h)
  *   [REGDEL]  RegDeleteValueW function (winreg.h)
+ *   [REGINFO] RegQueryInfoKeyW function (winreg.h)
  *   [REGNOT]  RegNotifyChangeKeyValue function (winreg.h)
  *   [KEYSEC]  Registry Key Security and Access Rights
  *   [SVCSEC]  Service Security and Access Rights
@@ -47,6 +48,7 @@
 #define SRC_REGQRY URL "winreg/nf-winreg-regqueryvalueexw"
 #define SRC_REGENUM URL "winreg/nf-winreg-regenumvaluew"
 #define SRC_REGDEL URL "winreg/nf-winreg-regdeletevaluew"
+#define SRC_REGINFO URL "winreg/nf-winreg-regqueryinfokeyw"
 #define SRC_REGNOT URL "winreg/nf-winreg-regnotifychangekeyvalue"
 #define SRC_OPENSCM URL "winsvc/nf-winsvc-openscmanagerw"
 #define SRC_CREATES URL "winsvc/nf-winsvc-createservicew"
@@ -399,6 +401,24 @@ LONG WINAPI strict_RegEnumValueW(HKEY key, DWORD index, LPWSTR name,
         *type = t;
     poison_tail(rc, t, data, cap, size);
     return rc;
+}
+
+LONG WINAPI strict_RegQueryInfoKeyW(HKEY key, LPWSTR cls, LPDWORD cls_len,
+                                    LPDWORD reserved, LPDWORD subkeys,
+                                    LPDWORD max_subkey, LPDWORD max_class,
+                                    LPDWORD values, LPDWORD max_value_name,
+                                    LPDWORD max_value, LPDWORD sd_size,
+                                    PFILETIME written)
+{
+    /* "The key must have been opened with the KEY_QUERY_VALUE access
+     * right." [REGINFO]  Wine 8.0's wineserver asks no access at all for
+     * it (enum_key with index -1), so a handle opened with KEY_NOTIFY
+     * alone works there and fails on Windows. */
+    need(key, KEY, KEY_QUERY_VALUE, "KEY_QUERY_VALUE", "RegQueryInfoKeyW",
+         "the key must have been opened with KEY_QUERY_VALUE", SRC_REGINFO);
+    return RegQueryInfoKeyW(key, cls, cls_len, reserved, subkeys, max_subkey,
+                            max_class, values, max_value_name, max_value,
+                            sd_size, written);
 }
 
 LONG WINAPI strict_RegDeleteValueW(HKEY key, LPCWSTR name)

@@ -41,6 +41,12 @@ LONG WINAPI strict_RegQueryValueExW(HKEY key, LPCWSTR name, LPDWORD reserved,
 LONG WINAPI strict_RegEnumValueW(HKEY key, DWORD index, LPWSTR name,
                                  LPDWORD name_len, LPDWORD reserved,
                                  LPDWORD type, LPBYTE data, LPDWORD size);
+LONG WINAPI strict_RegQueryInfoKeyW(HKEY key, LPWSTR cls, LPDWORD cls_len,
+                                    LPDWORD reserved, LPDWORD subkeys,
+                                    LPDWORD max_subkey, LPDWORD max_class,
+                                    LPDWORD values, LPDWORD max_value_name,
+                                    LPDWORD max_value, LPDWORD sd_size,
+                                    PFILETIME written);
 LONG WINAPI strict_RegDeleteValueW(HKEY key, LPCWSTR name);
 LONG WINAPI strict_RegNotifyChangeKeyValue(HKEY key, BOOL subtree, DWORD filter,
                                            HANDLE event, BOOL async);
@@ -90,6 +96,7 @@ BOOL WINAPI strict_ReportEventW(HANDLE log, WORD type, WORD category, DWORD id,
 #define RegSetValueExW strict_RegSetValueExW
 #define RegQueryValueExW strict_RegQueryValueExW
 #define RegEnumValueW strict_RegEnumValueW
+#define RegQueryInfoKeyW strict_RegQueryInfoKeyW
 #define RegDeleteValueW strict_RegDeleteValueW
 #define RegNotifyChangeKeyValue strict_RegNotifyChangeKeyValue
 #define OpenSCManagerW strict_OpenSCManagerW

@@ -102,6 +102,20 @@ static int query_access(int ok)
     return 0;
 }
 
+/* What the watcher asks of every level of a chain (chain_alive). */
+static int info_access(int ok)
+{
+    HKEY k = test_key(ok ? KEY_NOTIFY | KEY_QUERY_VALUE : KEY_NOTIFY);
+    DWORD subkeys;
+
+    if (!k)
+        return fail("RegCreateKeyExW");
+    RegQueryInfoKeyW(k, NULL, NULL, NULL, &subkeys, NULL, NULL, NULL, NULL, NULL,
+                     NULL, NULL);
+    RegCloseKey(k);
+    return 0;
+}
+
 /* An SCM handle and a service handle with the access asked for; the
  * service is created first if it is not there (with all access). */
 static SC_HANDLE open_test_service(DWORD access, SC_HANDLE *scm_out)
@@ -372,6 +386,7 @@ static int set_sz_(int ok, int arg) { (void)arg; return set_sz(ok); }
 static int set_multi_(int ok, int arg) { (void)arg; return set_multi(ok); }
 static int set_access_(int ok, int arg) { (void)arg; return set_access(ok); }
 static int query_access_(int ok, int arg) { (void)arg; return query_access(ok); }
+static int info_access_(int ok, int arg) { (void)arg; return info_access(ok); }
 static int scm_describe_(int ok, int arg) { (void)arg; return scm_describe(ok); }
 static int scm_restart_(int ok, int arg) { (void)arg; return scm_restart(ok); }
 static int scm_config_(int ok, int arg) { (void)arg; return scm_config(ok); }
@@ -393,6 +408,7 @@ static const scenario scenarios[] = {
     { "set_multi", set_multi_, 0, "RegSetValueExW", "two null characters" },
     { "set_access", set_access_, 0, "RegSetValueExW", "KEY_SET_VALUE" },
     { "query_access", query_access_, 0, "RegQueryValueExW", "KEY_QUERY_VALUE" },
+    { "info_access", info_access_, 0, "RegQueryInfoKeyW", "KEY_QUERY_VALUE" },
     { "query_status", scm_query_, 0, "QueryServiceStatus", "SERVICE_QUERY_STATUS" },
     { "query_status_ex", scm_query_, 1, "QueryServiceStatusEx", "SERVICE_QUERY_STATUS" },
     { "describe", scm_describe_, 0, "ChangeServiceConfig2W", "SERVICE_CHANGE_CONFIG" },
