@@ -13,7 +13,12 @@ function(epg_warnings target)
             target_compile_options(${target} PRIVATE /WX)
         endif()
     else()
-        target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow
+        # -Wpedantic: GNU extensions are warnings too, so the code stays the
+        # C11 that MSVC (/std:c11) also compiles; it caught nothing else
+        # when added, but "\E" in a string (a GNU escape for ESC, which
+        # -Wall lets through) once put a test's key beside Services instead
+        # of under it (2026-12-08).
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
             -Wstrict-prototypes -Wmissing-prototypes -Wformat=2)
         if(EPG_WERROR)
             target_compile_options(${target} PRIVATE -Werror)
