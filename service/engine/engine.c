@@ -208,7 +208,7 @@ static void changed(engine *e, const HANDLE *handles, size_t n, size_t fired, ui
 
     read_and_check(e, first);
     keys = watcher_service(&e->w, handles, n, fired);
-    again = first & keys & watcher_rearmed_only(&e->w);
+    again = first & keys & ~watcher_reopened(&e->w);
     if (again) {
         HKEY open[EPG_MAX_KEYS];
         watcher_keys(&e->w, open);

@@ -376,10 +376,8 @@ static uint32_t level_fired(watcher *w, size_t k, size_t i)
     ResetEvent(i < s->depth ? s->event[i] : s->sec_event);
     /* The key's own values or subkeys changed: re-arm.  A key deleted
      * under its watch fails the re-arm (ERROR_KEY_DELETED). */
-    if (i + 1 == s->depth && s->state == WATCH_WATCHED && arm_level(s, i) == ERROR_SUCCESS) {
-        w->rearmed |= 1u << k;
+    if (i + 1 == s->depth && s->state == WATCH_WATCHED && arm_level(s, i) == ERROR_SUCCESS)
         return 1u << k;
-    }
     /* Anything else (a level above: the key or a sibling created or
      * deleted; the key's ACL) re-opens the chain, so the key is read
      * through a handle with the access granted now.  A sibling changing is
@@ -419,7 +417,7 @@ uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fir
      * lowest signalled index).  Every fired event is reset as it is
      * served; the bound keeps a watch that cannot be re-armed from
      * spinning here (the next wake-up tries it again). */
-    w->rearmed = w->reopened = 0;
+    w->reopened = 0;
     if (n > MAXIMUM_WAIT_OBJECTS)
         n = MAXIMUM_WAIT_OBJECTS;
     for (pass = 0; pass <= n && fired < n; pass++) {
@@ -456,9 +454,9 @@ uint32_t watcher_own_watch(const watcher *w, HANDLE h)
     return 0;
 }
 
-uint32_t watcher_rearmed_only(const watcher *w)
+uint32_t watcher_reopened(const watcher *w)
 {
-    return w->rearmed & ~w->reopened;
+    return w->reopened;
 }
 
 void watcher_retry(watcher *w, uint32_t keys)

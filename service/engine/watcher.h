@@ -88,9 +88,9 @@ typedef struct watcher {
     watch_slot slots[EPG_MAX_KEYS];
     size_t count;
     uint64_t resolves;      /* how often keys were (re)opened, for tests */
-    /* Of the last watcher_service: the keys whose own watch was re-armed,
-     * and the keys whose chain was resolved (their handles re-opened). */
-    uint32_t rearmed, reopened;
+    /* Of the last watcher_service: the keys whose chain was resolved (their
+     * handles re-opened). */
+    uint32_t reopened;
 } watcher;
 
 /* Opens ...\Services and creates the events.  Returns 0 or the Win32
@@ -109,11 +109,11 @@ uint32_t watcher_service(watcher *w, const HANDLE *handles, size_t n, size_t fir
 /* The bit of the key whose own watch (its values changed) h is, when that
  * key can be read through the handle watcher_keys gives; else 0. */
 uint32_t watcher_own_watch(const watcher *w, HANDLE h);
-/* Of the keys the last watcher_service returned, those whose own watch was
- * re-armed and whose chain was not resolved: a handle to the key taken
- * before that call still reads the same key, and every write after the
- * re-arm signals it again. */
-uint32_t watcher_rearmed_only(const watcher *w);
+/* The keys whose chain the last watcher_service resolved.  Every other key
+ * it returned had only its own watch re-armed (the one other way a key is
+ * returned): a handle to it taken before that call still reads the same
+ * key, and every write after the re-arm signals it again. */
+uint32_t watcher_reopened(const watcher *w);
 /* Re-resolves the keys of the mask that are not WATCHED (the monitor's
  * back-off retry). */
 void watcher_retry(watcher *w, uint32_t keys);
